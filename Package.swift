@@ -55,9 +55,10 @@ let package = Package(
             dependencies: ["LlamaSwift", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/llama-swift-bench"
         ),
-        .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
-        .testTarget(name: "LlamaKernelsTests", dependencies: ["LlamaKernels", "GGUF"]),
-        .testTarget(name: "LlamaTokenizerTests", dependencies: ["LlamaTokenizer", "GGUF"]),
-        .testTarget(name: "LlamaSwiftTests", dependencies: ["LlamaSwift"]),
+        .target(name: "FixtureSupport", path: "Tests/FixtureSupport"),
+        .testTarget(name: "GGUFTests", dependencies: ["GGUF", "FixtureSupport"]),
+        .testTarget(name: "LlamaKernelsTests", dependencies: ["LlamaKernels", "GGUF", "FixtureSupport"]),
+        .testTarget(name: "LlamaTokenizerTests", dependencies: ["LlamaTokenizer", "GGUF", "FixtureSupport"]),
+        .testTarget(name: "LlamaSwiftTests", dependencies: ["LlamaSwift", "FixtureSupport"]),
     ]
 )
