@@ -60,5 +60,7 @@ let package = Package(
         .testTarget(name: "LlamaKernelsTests", dependencies: ["LlamaKernels", "GGUF", "FixtureSupport"]),
         .testTarget(name: "LlamaTokenizerTests", dependencies: ["LlamaTokenizer", "GGUF", "FixtureSupport"]),
         .testTarget(name: "LlamaSwiftTests", dependencies: ["LlamaSwift", "FixtureSupport"]),
+        // Runs the built executables; depending on them makes `swift test` build them first.
+        .testTarget(name: "ToolTests", dependencies: ["FixtureSupport", "GGUF", "gguf-inspect", "llama-swift"]),
     ]
 )

@@ -46,11 +46,6 @@ public enum Fixtures {
         return nil
     }
 
-    /// The project's own expected outputs, committed under `Fixtures/expected/`.
-    public static func expected(_ name: String) -> URL {
-        packageRoot.appendingPathComponent("Fixtures/expected").appendingPathComponent(name)
-    }
-
     /// Decodes a JSON fixture (for example `reference/gguf-dump.json`).
     public static func json(_ relativePath: String) throws -> Any? {
         guard let path = try require(relativePath) else { return nil }
