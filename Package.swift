@@ -9,7 +9,7 @@ import PackageDescription
 //       -Xswiftc -target-cpu -Xswiftc native                native x86 kernels (README)
 let package = Package(
     name: "LlamaSwift",
-    platforms: [.macOS(.v14), .iOS(.v17)],
+    platforms: [.macOS(.v15), .iOS(.v18)],
     products: [
         .library(name: "LlamaSwift", targets: ["LlamaSwift"]),
         .library(name: "GGUF", targets: ["GGUF"]),

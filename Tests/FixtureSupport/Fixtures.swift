@@ -46,6 +46,16 @@ public enum Fixtures {
         return nil
     }
 
+    /// The path of a script in `../shared/tools` (the synthetic model generator, for example), with
+    /// the same rule as ``require(_:function:)``: an error in CI, a printed skip elsewhere.
+    public static func sharedTool(_ name: String, function: String = #function) throws -> String? {
+        let path = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/tools/\(name)").path
+        if FileManager.default.fileExists(atPath: path) { return path }
+        if isCI { throw Missing(relativePath: "../shared/tools/\(name)") }
+        print("SKIPPED \(function): ../shared/tools/\(name) not found")
+        return nil
+    }
+
     /// Decodes a JSON fixture (for example `reference/gguf-dump.json`).
     public static func json(_ relativePath: String) throws -> Any? {
         guard let path = try require(relativePath) else { return nil }
