@@ -19,6 +19,10 @@ let package = Package(
     ],
     traits: [
         .trait(
+            name: "BLAS",
+            description: "Prompt batches through OpenBLAS SGEMM on dequantized weight tiles (Linux: libopenblas-dev)."
+        ),
+        .trait(
             name: "AVX512VNNI",
             description: "x86-64 kernels using AVX-512 VNNI intrinsics. Build with -target-cpu set to a CPU that has them."
         ),
@@ -29,10 +33,18 @@ let package = Package(
     ],
     targets: [
         .target(name: "GGUF"),
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
         .target(
             name: "LlamaKernels",
-            dependencies: ["GGUF"],
-            swiftSettings: [.define("LLAMA_AVX512_VNNI", .when(traits: ["AVX512VNNI"]))]
+            dependencies: ["GGUF", .target(name: "CBLAS", condition: .when(traits: ["BLAS"]))],
+            swiftSettings: [
+                .define("LLAMA_AVX512_VNNI", .when(traits: ["AVX512VNNI"])),
+                .define("LLAMA_BLAS", .when(traits: ["BLAS"])),
+            ]
         ),
         .target(name: "LlamaTokenizer", dependencies: ["GGUF"]),
         .target(

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Prints the SwiftPM flags of the native build for this CPU: the AVX512VNNI trait and the
-# host as target CPU when the CPU has AVX-512 VNNI, the host as target CPU otherwise.
-if grep -qw avx512_vnni /proc/cpuinfo 2>/dev/null; then
-  echo "--traits AVX512VNNI -Xswiftc -target-cpu -Xswiftc native"
-elif [ "$(uname -m)" = x86_64 ]; then
-  echo "-Xswiftc -target-cpu -Xswiftc native"
-fi
+# Prints the SwiftPM flags of the native build for this CPU, with any extra traits given as
+# arguments (e.g. `Scripts/native-flags.sh BLAS`): the AVX512VNNI trait when the CPU has AVX-512
+# VNNI, and the host as target CPU on x86-64.
+traits=("$@")
+grep -qw avx512_vnni /proc/cpuinfo 2>/dev/null && traits=(AVX512VNNI "${traits[@]}")
+flags=()
+[ ${#traits[@]} -gt 0 ] && flags+=(--traits "$(IFS=,; echo "${traits[*]}")")
+[ "$(uname -m)" = x86_64 ] && flags+=(-Xswiftc -target-cpu -Xswiftc native)
+echo "${flags[@]}"

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q >/dev/null
-  apt-get install -y -q --no-install-recommends python3-pip >/dev/null 2>&1 || true
+  apt-get install -y -q --no-install-recommends libopenblas-dev pkg-config >/dev/null
 fi
 python3 -c 'import gguf, numpy' 2>/dev/null || python3 -m pip install -q gguf numpy
 Fixtures/fetch-models.sh
