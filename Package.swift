@@ -7,12 +7,14 @@ import PackageDescription
 //   swift build -c release                                  portable (any x86-64, arm64)
 //   swift build -c release --traits AVX512VNNI \
 //       -Xswiftc -target-cpu -Xswiftc native                native x86 kernels (README)
+//   swift build --traits Vulkan                             Vulkan compute backend (needs libvulkan-dev)
 let package = Package(
     name: "LlamaSwift",
     platforms: [.macOS(.v14), .iOS(.v17)],
     products: [
         .library(name: "LlamaSwift", targets: ["LlamaSwift"]),
         .library(name: "GGUF", targets: ["GGUF"]),
+        .library(name: "LlamaVulkan", targets: ["LlamaVulkan"]),
         .executable(name: "gguf-inspect", targets: ["gguf-inspect"]),
         .executable(name: "llama-swift", targets: ["llama-swift"]),
         .executable(name: "llama-swift-bench", targets: ["llama-swift-bench"]),
@@ -21,6 +23,10 @@ let package = Package(
         .trait(
             name: "AVX512VNNI",
             description: "x86-64 kernels using AVX-512 VNNI intrinsics. Build with -target-cpu set to a CPU that has them."
+        ),
+        .trait(
+            name: "Vulkan",
+            description: "The Vulkan compute backend (LlamaVulkan). Needs the Vulkan headers and loader (apt: libvulkan-dev)."
         ),
     ],
     dependencies: [
@@ -35,6 +41,22 @@ let package = Package(
             swiftSettings: [.define("LLAMA_AVX512_VNNI", .when(traits: ["AVX512VNNI"]))]
         ),
         .target(name: "LlamaTokenizer", dependencies: ["GGUF"]),
+        // Only built when the Vulkan trait is on: the default build needs no Vulkan headers or loader.
+        .systemLibrary(
+            name: "CVulkan",
+            path: "Sources/CVulkan",
+            pkgConfig: "vulkan",
+            providers: [.apt(["libvulkan-dev"])]
+        ),
+        .target(
+            name: "LlamaVulkan",
+            dependencies: [
+                "GGUF", "LlamaKernels",
+                .target(name: "CVulkan", condition: .when(traits: ["Vulkan"])),
+            ],
+            exclude: ["Shaders"],
+            swiftSettings: [.define("LLAMA_VULKAN", .when(traits: ["Vulkan"]))]
+        ),
         .target(
             name: "LlamaSwift",
             dependencies: [
@@ -60,6 +82,11 @@ let package = Package(
         .testTarget(name: "LlamaKernelsTests", dependencies: ["LlamaKernels", "GGUF", "FixtureSupport"]),
         .testTarget(name: "LlamaTokenizerTests", dependencies: ["LlamaTokenizer", "GGUF", "FixtureSupport"]),
         .testTarget(name: "LlamaSwiftTests", dependencies: ["LlamaSwift", "FixtureSupport"]),
+        .testTarget(
+            name: "LlamaVulkanTests",
+            dependencies: ["LlamaVulkan", "GGUF", "FixtureSupport"],
+            swiftSettings: [.define("LLAMA_VULKAN", .when(traits: ["Vulkan"]))]
+        ),
         // Runs the built executables; depending on them makes `swift test` build them first.
         .testTarget(name: "ToolTests", dependencies: ["FixtureSupport", "GGUF", "gguf-inspect", "llama-swift"]),
     ]
