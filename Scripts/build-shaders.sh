@@ -28,6 +28,7 @@ variants=(
     "rope rope.comp"
     "attention attention.comp"
     "swiglu swiglu.comp"
+    "storeKV store_kv.comp"
 )
 
 {

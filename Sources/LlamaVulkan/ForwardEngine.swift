@@ -2,8 +2,8 @@
 import Foundation
 import GGUF
 
-/// The LLaMA forward pass on one Vulkan device: weights, KV cache and work buffers in device
-/// memory; each chunk of up to ``batchCapacity`` tokens is one submission.
+/// The LLaMA forward pass on one Vulkan device: weights, KV cache (f16) and work buffers in
+/// device memory; each chunk of up to ``batchCapacity`` tokens is one submission.
 final class ForwardEngine {
     let device: VulkanDevice
     let hyperparameters: VulkanHyperparameters
@@ -35,7 +35,8 @@ final class ForwardEngine {
         let scoreRowBytes = h.headCount * contextLength * float
         batchCapacity = max(1, min(32, contextLength, device.maxStorageBufferRange / scoreRowBytes))
 
-        let cacheBytes = contextLength * kvDim * float
+        // Keys and values are cached as f16, as llama.cpp does by default.
+        let cacheBytes = contextLength * kvDim * MemoryLayout<Float16>.size
         let workBytes = batchCapacity * float * (2 * h.embeddingLength + 2 * qDim + 2 * kvDim + 2 * h.feedForwardLength + h.headCount * contextLength)
         let logitBytes = batchCapacity * h.vocabularySize * float
         let needed = ModelWeights.byteCount(file: file, hyperparameters: h) + 2 * h.layerCount * cacheBytes + workBytes + logitBytes
@@ -47,7 +48,8 @@ final class ForwardEngine {
         }
 
         library = ShaderLibrary(device: device)
-        recorder = try CommandRecorder(device: device, maxDispatches: 12 * h.layerCount + 4)
+        // 15 dispatches per layer (runChunk), 3 around them.
+        recorder = try CommandRecorder(device: device, maxDispatches: 15 * h.layerCount + 3)
         weights = try ModelWeights(file: file, hyperparameters: h, device: device)
         func buffer(_ floats: Int) throws(VulkanError) -> VulkanBuffer {
             try VulkanBuffer(device: device, size: floats * float, placement: .deviceLocal)
@@ -55,8 +57,8 @@ final class ForwardEngine {
         var keyCaches: [VulkanBuffer] = []
         var valueCaches: [VulkanBuffer] = []
         for _ in 0..<h.layerCount {
-            keyCaches.append(try buffer(contextLength * kvDim))
-            valueCaches.append(try buffer(contextLength * kvDim))
+            keyCaches.append(try VulkanBuffer(device: device, size: cacheBytes, placement: .deviceLocal))
+            valueCaches.append(try VulkanBuffer(device: device, size: cacheBytes, placement: .deviceLocal))
         }
         self.keyCaches = keyCaches
         self.valueCaches = valueCaches
@@ -83,8 +85,8 @@ final class ForwardEngine {
         guard h.embeddingLength % h.headCount == 0, h.headCount % h.headCountKV == 0 else {
             throw .invalidModel("\(h.headCount) heads and \(h.headCountKV) KV heads do not divide embedding length \(h.embeddingLength)")
         }
-        guard h.headDimension <= ShaderLibrary.maxHeadDimension else {
-            throw .invalidModel("head dimension \(h.headDimension) exceeds the attention shader's \(ShaderLibrary.maxHeadDimension)")
+        guard h.headDimension <= ShaderLibrary.maxHeadDimension, h.headDimension % 2 == 0 else {
+            throw .invalidModel("head dimension \(h.headDimension) must be even and at most \(ShaderLibrary.maxHeadDimension)")
         }
         guard h.ropeDimensionCount % 2 == 0, h.ropeDimensionCount > 0, h.ropeDimensionCount <= h.headDimension else {
             throw .invalidModel("RoPE dimension count \(h.ropeDimensionCount) must be even and at most the head dimension \(h.headDimension)")
@@ -141,7 +143,7 @@ final class ForwardEngine {
     private func runChunk(_ chunk: [Int], startPosition: Int, outputRows: Int) throws(VulkanError) {
         let h = hyperparameters
         let n = chunk.count
-        let kvBytes = h.headCountKV * h.headDimension * MemoryLayout<Float>.size
+        let kvDim = h.headCountKV * h.headDimension
         let shape = ShaderLibrary.AttentionShape(
             heads: h.headCount, kvHeads: h.headCountKV, headDimension: h.headDimension, capacity: contextLength
         )
@@ -161,8 +163,8 @@ final class ForwardEngine {
                         headDimension: h.headDimension, ropeDimensions: h.ropeDimensionCount, startPosition: startPosition
                     )
                 }
-                encoder.copy(from: keys, to: keyCaches[index], destinationOffset: startPosition * kvBytes, bytes: n * kvBytes)
-                encoder.copy(from: values, to: valueCaches[index], destinationOffset: startPosition * kvBytes, bytes: n * kvBytes)
+                try library.storeKV(encoder, input: keys, cache: keyCaches[index], rows: n, width: kvDim, startPosition: startPosition)
+                try library.storeKV(encoder, input: values, cache: valueCaches[index], rows: n, width: kvDim, startPosition: startPosition)
                 try library.attention(
                     encoder, queries: queries, keys: keyCaches[index], values: valueCaches[index], output: attended,
                     scores: scores, shape: shape, rows: n, startPosition: startPosition

@@ -85,6 +85,14 @@ final class ShaderLibrary {
         try encoder.dispatch(pipeline, buffers: [data, frequencies], push: push, groups: ((invocations + Self.threads - 1) / Self.threads, 1, 1))
     }
 
+    /// Appends `rows` rows of `width` floats (`width` even) to an f16 cache at row `startPosition`.
+    func storeKV(_ encoder: CommandEncoder, input: VulkanBuffer, cache: VulkanBuffer, rows: Int, width: Int, startPosition: Int) throws(VulkanError) {
+        let pipeline = try pipeline("storeKV", SPIRV.storeKV, bindings: 2, pushWords: 2)
+        let words = rows * width / 2
+        let push = [words, startPosition * width / 2].map { UInt32($0) }
+        try encoder.dispatch(pipeline, buffers: [input, cache], push: push, groups: ((words + Self.threads - 1) / Self.threads, 1, 1))
+    }
+
     /// The shape of one attention call: see attention.comp.
     struct AttentionShape {
         var heads: Int
@@ -95,7 +103,7 @@ final class ShaderLibrary {
     }
 
     /// Causal attention of `rows` query rows at positions `startPosition...` over one layer's
-    /// key and value caches; `scores` is scratch space of rows × heads × capacity floats.
+    /// f16 key and value caches; `scores` is scratch space of rows × heads × capacity floats.
     func attention(
         _ encoder: CommandEncoder, queries: VulkanBuffer, keys: VulkanBuffer, values: VulkanBuffer, output: VulkanBuffer,
         scores: VulkanBuffer, shape: AttentionShape, rows: Int, startPosition: Int

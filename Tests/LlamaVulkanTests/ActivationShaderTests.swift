@@ -67,7 +67,28 @@ import Testing
         #expect(maxDifference(data.floats(x.count), expected) <= 1e-4)
     }
 
-    /// Grouped-query causal attention of a chunk of rows that starts after cached positions.
+    /// Rows of floats land as f16 at their position; the rest of the cache stays.
+    @Test func storeKVAppendsF16Rows() throws {
+        guard let device = try TestDevice.open() else { return }
+        let library = ShaderLibrary(device: device)
+        let recorder = try CommandRecorder(device: device, maxDispatches: 1)
+        let width = 6, rows = 3, startPosition = 2, capacity = 8
+        var rng = SeededGenerator(seed: 15)
+        let x = rng.floats(rows * width, in: -4...4)
+        let sentinel = Float16(-7).bitPattern
+        let input = try VulkanBuffer(device: device, values: x)
+        let cache = try VulkanBuffer(device: device, values: [UInt16](repeating: sentinel, count: capacity * width))
+        try recorder.run { (encoder: CommandEncoder) throws(VulkanError) in
+            try library.storeKV(encoder, input: input, cache: cache, rows: rows, width: width, startPosition: startPosition)
+        }
+        let stored = Array(UnsafeBufferPointer(start: cache.contents!.assumingMemoryBound(to: UInt16.self), count: capacity * width))
+        var expected = [UInt16](repeating: sentinel, count: capacity * width)
+        for (i, value) in x.enumerated() { expected[startPosition * width + i] = Float16(value).bitPattern }
+        #expect(stored == expected)
+    }
+
+    /// Grouped-query causal attention of a chunk of rows that starts after cached positions,
+    /// over f16 caches (the shader rounds queries to f16: the test's queries are f16 values).
     @Test func attentionMatchesReference() throws {
         guard let device = try TestDevice.open() else { return }
         let library = ShaderLibrary(device: device)
@@ -76,12 +97,12 @@ import Testing
         let rows = 4, startPosition = 70
         let kvStride = shape.kvHeads * shape.headDimension
         var rng = SeededGenerator(seed: 13)
-        let q = rng.floats(rows * shape.heads * shape.headDimension, in: -2...2)
-        let k = rng.floats(shape.capacity * kvStride, in: -2...2)
-        let v = rng.floats(shape.capacity * kvStride)
+        let q = rng.floats(rows * shape.heads * shape.headDimension, in: -2...2).map { Float(Float16($0)) }
+        let k = rng.floats(shape.capacity * kvStride, in: -2...2).map { Float(Float16($0)) }
+        let v = rng.floats(shape.capacity * kvStride).map { Float(Float16($0)) }
         let queries = try VulkanBuffer(device: device, values: q)
-        let keys = try VulkanBuffer(device: device, values: k)
-        let values = try VulkanBuffer(device: device, values: v)
+        let keys = try VulkanBuffer(device: device, values: k.map { Float16($0).bitPattern })
+        let values = try VulkanBuffer(device: device, values: v.map { Float16($0).bitPattern })
         let output = try VulkanBuffer(device: device, values: [Float](repeating: .nan, count: q.count))
         let scores = try VulkanBuffer(device: device, size: rows * shape.heads * shape.capacity * 4, placement: .deviceLocal)
         try recorder.run { (encoder: CommandEncoder) throws(VulkanError) in

@@ -2,7 +2,8 @@
 
 // Causal multi-head attention of T query rows against the KV cache of one layer.
 // Q and O: T rows of H heads of D elements. The layer's key and value caches hold `capacity`
-// positions of HKV heads of D elements. Query row t sits at position
+// positions of HKV heads of D elements as f16, two to a word (D is even). The query is rounded to
+// f16 too before the dot products, as llama.cpp does against its f16 key cache. Query row t sits at position
 // startPos + t and sees positions 0 ... startPos + t. Query head h reads KV head h / (H / HKV).
 // One workgroup per (head, row); the softmax weights go through `scores` (T * H * capacity floats).
 
@@ -20,8 +21,8 @@ layout(push_constant) uniform Parameters {
 } p;
 
 layout(std430, binding = 0) readonly buffer QueryBuffer { float Q[]; };
-layout(std430, binding = 1) readonly buffer KeyBuffer { float keys[]; };
-layout(std430, binding = 2) readonly buffer ValueBuffer { float values[]; };
+layout(std430, binding = 1) readonly buffer KeyBuffer { uint keys[]; };
+layout(std430, binding = 2) readonly buffer ValueBuffer { uint values[]; };
 layout(std430, binding = 3) writeonly buffer OutputBuffer { float O[]; };
 layout(std430, binding = 4) coherent buffer ScoreBuffer { float scores[]; };
 
@@ -40,16 +41,17 @@ void main() {
     uint n = p.startPos + t + 1u;
 
     for (uint d = tid; d < p.D; d += THREADS) {
-        query[d] = Q[q + d];
+        query[d] = unpackHalf2x16(packHalf2x16(vec2(Q[q + d], 0.0))).x;
     }
     barrier();
 
     float localMax = -3.402823466e38;
     for (uint pos = tid; pos < n; pos += THREADS) {
-        uint k = kv + pos * kvStride;
+        uint k = (kv + pos * kvStride) / 2u;
         float dot = 0.0;
-        for (uint d = 0u; d < p.D; d++) {
-            dot += query[d] * keys[k + d];
+        for (uint d = 0u; d < p.D; d += 2u) {
+            vec2 key = unpackHalf2x16(keys[k + d / 2u]);
+            dot += query[d] * key.x + query[d + 1u] * key.y;
         }
         dot *= p.scale;
         scores[s + pos] = dot;
@@ -85,8 +87,10 @@ void main() {
 
     for (uint d = tid; d < p.D; d += THREADS) {
         float acc = 0.0;
+        uint shift = (d & 1u) * 16u;
         for (uint pos = 0u; pos < n; pos++) {
-            acc += scores[s + pos] * values[kv + pos * kvStride + d];
+            uint word = values[(kv + pos * kvStride + d) / 2u];
+            acc += scores[s + pos] * unpackHalf2x16(word >> shift).x;
         }
         O[q + d] = acc * inverseSum;
     }
