@@ -90,6 +90,10 @@ import Testing
             let expected = Float(Float16(bitPattern: bits))
             let actual = halfToFloat(bits)
             if expected.isNaN { #expect(actual.isNaN) } else { #expect(actual.bitPattern == expected.bitPattern, "\(bits)") }
+            // The branch-free vector version, four lanes at once, agrees bit for bit.
+            let lanes = halfToFloat(SIMD4<UInt32>(UInt32(bits), UInt32(bits ^ 0x8000), 0x7C00, 1))
+            #expect(lanes[0].bitPattern == actual.bitPattern && lanes[1].bitPattern == halfToFloat(bits ^ 0x8000).bitPattern)
+            #expect(lanes[2] == .infinity && lanes[3] == Float(bitPattern: 0x3380_0000))
         }
         var rng = SeededGenerator(seed: 3)
         var samples: [Float] = [0, -0, 65504, 65519.99, 65520, 1e-8, 2.98e-8, 5.96e-8, 6.1e-5, 6.09e-5, .infinity, -.infinity, 1e30]

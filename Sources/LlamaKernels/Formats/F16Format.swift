@@ -2,7 +2,7 @@ import GGUF
 
 /// F16: IEEE half precision.
 enum F16Format: BlockFormat {
-    typealias Activation = FloatActivation
+    typealias Activation = PairedFloatActivation
     static var type: GGMLType { .f16 }
     static var blockElements: Int { 1 }
     static var blockBytes: Int { 2 }
@@ -16,7 +16,10 @@ enum F16Format: BlockFormat {
     }
 
     static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        floatDot(blocks, weights, activation) { halfToFloat($0.loadUnaligned(fromByteOffset: $1 * 2, as: SIMD8<UInt16>.self)) } scalar: {
+        floatDot(blocks, weights, activation) {
+            let pairs = $0.loadUnaligned(fromByteOffset: $1 * 2, as: SIMD4<UInt32>.self)
+            return (halfToFloat(pairs & 0xFFFF), halfToFloat(pairs &>> 16))
+        } scalar: {
             half($0, $1 * 2)
         }
     }

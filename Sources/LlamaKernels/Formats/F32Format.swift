@@ -16,7 +16,9 @@ enum F32Format: BlockFormat {
     }
 
     static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        floatDot(blocks, weights, activation) { $0.loadUnaligned(fromByteOffset: $1 * 4, as: SIMD8<Float>.self) } scalar: {
+        floatDot(blocks, weights, activation) {
+            ($0.loadUnaligned(fromByteOffset: $1 * 4, as: SIMD4<Float>.self), $0.loadUnaligned(fromByteOffset: $1 * 4 + 16, as: SIMD4<Float>.self))
+        } scalar: {
             $0.loadUnaligned(fromByteOffset: $1 * 4, as: Float.self)
         }
     }

@@ -47,7 +47,7 @@ enum Q5_KFormat: BlockFormat {
     }
 
     static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        var sum = SIMD8<Float>()
+        var sum = SIMD4<Float>()
         var offsets: Float = 0
         for b in 0..<blocks {
             let w = weights + b * 176
@@ -55,7 +55,7 @@ enum Q5_KFormat: BlockFormat {
             let d8 = float(a, 0)
             let (scales, minimums) = unpackScaleMins(w + 4)
             let fifth0 = bytes16(w, 16), fifth1 = bytes16(w, 32)
-            var products = SIMD8<Int32>()
+            var products = SIMD4<Int32>()
             for g in 0..<4 {
                 let p0 = bytes16(w, 48 + g * 32), p1 = bytes16(w, 64 + g * 32)
                 let qa = 4 + g * 64
@@ -64,11 +64,11 @@ enum Q5_KFormat: BlockFormat {
                 let c1 = (p1 & 0x0F) | ((fifth1 &>> lowShift) & 1) &<< 4
                 let c2 = (p0 &>> 4) | ((fifth0 &>> highShift) & 1) &<< 4
                 let c3 = (p1 &>> 4) | ((fifth1 &>> highShift) & 1) &<< 4
-                let low = dotPairs(signed(c0), int8x16(a, qa)) &+ dotPairs(signed(c1), int8x16(a, qa + 16))
-                let high = dotPairs(signed(c2), int8x16(a, qa + 32)) &+ dotPairs(signed(c3), int8x16(a, qa + 48))
-                products &+= low &* Int32(scales[2 * g]) &+ high &* Int32(scales[2 * g + 1])
+                let low = dot4(signed(c0), int8x16(a, qa)) &+ dot4(signed(c1), int8x16(a, qa + 16))
+                let high = dot4(signed(c2), int8x16(a, qa + 32)) &+ dot4(signed(c3), int8x16(a, qa + 48))
+                products &+= low &* scales[2 * g] &+ high &* scales[2 * g + 1]
             }
-            sum += SIMD8<Float>(products) * (half(w, 0) * d8)
+            sum += toFloatWide(products) * (half(w, 0) * d8)
             offsets += half(w, 2) * d8 * Float(minimumSum(minimums, a))
         }
         return sum.sum() - offsets
