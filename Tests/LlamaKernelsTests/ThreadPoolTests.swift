@@ -47,3 +47,16 @@ import Testing
         #expect(threads.count == 2)
     }
 }
+
+@Suite struct CPUSupportTests {
+    /// The portable build needs nothing; a VNNI build must find its features on the machine
+    /// that runs the tests (they are built for it with -target-cpu native).
+    @Test func thisCPUSupportsThisBuild() throws {
+        try Kernels.checkCPUSupport()
+        #if os(Linux)
+        let features = try #require(Kernels.cpuFeatures())
+        #expect(!features.isEmpty)
+        #expect(Kernels.requiredCPUFeatures.allSatisfy(features.contains))
+        #endif
+    }
+}
