@@ -1,0 +1,26 @@
+import GGUF
+
+/// F16: IEEE half precision.
+enum F16Format: BlockFormat {
+    typealias Activation = PairedFloatActivation
+    static var type: GGMLType { .f16 }
+    static var blockElements: Int { 1 }
+    static var blockBytes: Int { 2 }
+
+    static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int) {
+        for i in 0..<blocks { dst[i] = half(src, 2 * i) }
+    }
+
+    static func quantize(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
+        for i in 0..<blocks { dst.storeBytes(of: floatToHalf(src[i]), toByteOffset: 2 * i, as: UInt16.self) }
+    }
+
+    static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        floatDot(blocks, weights, activation) {
+            let pairs = $0.loadUnaligned(fromByteOffset: $1 * 2, as: SIMD4<UInt32>.self)
+            return (halfToFloat(pairs & 0xFFFF), halfToFloat(pairs &>> 16))
+        } scalar: {
+            half($0, $1 * 2)
+        }
+    }
+}
