@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(name: "LlamaSwiftTests", dependencies: ["LlamaSwift", "FixtureSupport"]),
         .testTarget(
             name: "LlamaVulkanTests",
-            dependencies: ["LlamaVulkan", "GGUF", "FixtureSupport"],
+            dependencies: ["LlamaVulkan", "LlamaKernels", "GGUF", "FixtureSupport"],
             swiftSettings: [.define("LLAMA_VULKAN", .when(traits: ["Vulkan"]))]
         ),
         // Runs the built executables; depending on them makes `swift test` build them first.

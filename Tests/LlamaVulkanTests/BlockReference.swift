@@ -1,74 +1,17 @@
 import GGUF
+import LlamaKernels
 
-/// Plain scalar dequantization of GGUF blocks, written from the block layouts, as the reference
-/// the shaders are checked against; and random, valid tensors in those layouts.
+/// Random, valid tensors in the GGUF block layouts, and their CPU dequantization: the reference
+/// the shaders are checked against.
 enum BlockReference {
-    /// The elements of `rows` rows of `rowLength` elements stored as `type`.
-    static func dequantize(_ bytes: [UInt8], type: GGMLType, rowLength: Int, rows: Int) -> [Float] {
-        let count = rowLength * rows
-        func half(_ offset: Int) -> Float { Float(Float16(bitPattern: UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8)) }
-        var out = [Float](repeating: 0, count: count)
-        switch type {
-        case .f32:
-            for i in 0..<count {
-                out[i] = Float(bitPattern: (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[4 * i + $1]) << (8 * $1) })
+    /// The elements of `rows` rows of `rowLength` elements stored as `type`, decoded by the CPU
+    /// kernels (LlamaKernels, checked against gguf-py in its own tests).
+    static func dequantize(_ bytes: [UInt8], type: GGMLType, rowLength: Int, rows: Int) throws -> [Float] {
+        var out = [Float](repeating: .nan, count: rowLength * rows)
+        try bytes.withUnsafeBytes { raw in
+            try out.withUnsafeMutableBufferPointer { floats in
+                try Kernels.dequantizeRow(type, raw.baseAddress!, floats.baseAddress!, count: rowLength * rows)
             }
-        case .f16:
-            for i in 0..<count { out[i] = half(2 * i) }
-        case .q4_0:
-            for block in 0..<(count / 32) {
-                let base = block * 18
-                let d = half(base)
-                for i in 0..<16 {
-                    let byte = bytes[base + 2 + i]
-                    out[block * 32 + i] = Float(Int(byte & 0xF) - 8) * d
-                    out[block * 32 + 16 + i] = Float(Int(byte >> 4) - 8) * d
-                }
-            }
-        case .q8_0:
-            for block in 0..<(count / 32) {
-                let base = block * 34
-                let d = half(base)
-                for i in 0..<32 { out[block * 32 + i] = Float(Int8(bitPattern: bytes[base + 2 + i])) * d }
-            }
-        case .q5_K:
-            for block in 0..<(count / 256) {
-                let base = block * 176
-                let d = half(base), dmin = half(base + 2)
-                let packed = Array(bytes[(base + 4)..<(base + 16)])
-                for sub in 0..<8 {
-                    let scale: UInt8, minimum: UInt8
-                    if sub < 4 {
-                        scale = packed[sub] & 63
-                        minimum = packed[sub + 4] & 63
-                    } else {
-                        scale = (packed[sub + 4] & 0xF) | ((packed[sub - 4] >> 6) << 4)
-                        minimum = (packed[sub + 4] >> 4) | ((packed[sub] >> 6) << 4)
-                    }
-                    for l in 0..<32 {
-                        let low = bytes[base + 48 + 32 * (sub / 2) + l]
-                        let nibble = sub % 2 == 0 ? low & 0xF : low >> 4
-                        let high = (bytes[base + 16 + l] >> sub) & 1
-                        let q = Float(Int(nibble) + 16 * Int(high))
-                        out[block * 256 + 32 * sub + l] = d * Float(scale) * q - dmin * Float(minimum)
-                    }
-                }
-            }
-        case .q6_K:
-            for block in 0..<(count / 256) {
-                let base = block * 210
-                let d = half(base + 208)
-                for e in 0..<256 {
-                    let half128 = e / 128, quarter = (e % 128) / 32, l = e % 32
-                    let low = bytes[base + 64 * half128 + 32 * (quarter % 2) + l]
-                    let nibble = quarter < 2 ? low & 0xF : low >> 4
-                    let high = (bytes[base + 128 + 32 * half128 + l] >> (2 * quarter)) & 3
-                    let scale = Int8(bitPattern: bytes[base + 192 + e / 16])
-                    out[block * 256 + e] = d * Float(scale) * Float((Int(nibble) | (Int(high) << 4)) - 32)
-                }
-            }
-        default:
-            break
         }
         return out
     }

@@ -3,8 +3,8 @@ import GGUF
 import Testing
 @testable import LlamaVulkan
 
-/// The matmul and embedding shaders of every supported weight type against the scalar
-/// block reference, on random tensors.
+/// The matmul and embedding shaders of every supported weight type against the CPU kernels'
+/// dequantization (and a double-precision dot product), on random tensors.
 @Suite struct WeightShaderTests {
     /// A row length per type: not a multiple of 16 where the type allows it (F32, F16).
     static let cases: [(GGMLType, Int)] = [(.f32, 100), (.f16, 100), (.q4_0, 96), (.q8_0, 96), (.q5_K, 512), (.q6_K, 512)]
@@ -13,7 +13,7 @@ import Testing
         var rng = SeededGenerator(seed: seed)
         let bytes = BlockReference.randomTensor(type: type, rowLength: rowLength, rows: rows, using: &rng)
         let buffer = try VulkanBuffer(device: device, values: bytes)
-        let weights = BlockReference.dequantize(bytes, type: type, rowLength: rowLength, rows: rows)
+        let weights = try BlockReference.dequantize(bytes, type: type, rowLength: rowLength, rows: rows)
         return (DeviceTensor(name: "test", type: type, rowLength: rowLength, rowCount: rows, buffer: buffer), weights)
     }
 
