@@ -55,7 +55,7 @@ import Testing
             var agreeing = 0
             for (position, top10) in reference.sequenceTop10.enumerated() {
                 let row = logits[(position * vocabulary)..<((position + 1) * vocabulary)]
-                let top3 = row.indices.sorted { row[$0] > row[$1] }.prefix(3).map { $0 - row.startIndex }
+                let top3 = topIndices(row, count: 3)
                 if top3.first == top10[0] { agreeing += 1 }
                 #expect(top3.contains(top10[0]), "position \(position): reference top-1 \(top10[0]) not in our top 3 \(top3)")
             }

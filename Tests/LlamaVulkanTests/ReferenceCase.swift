@@ -29,5 +29,16 @@ struct ReferenceCase {
 
 /// Index of the largest value.
 func argmax(_ values: ArraySlice<Float>) -> Int {
-    values.indices.max { values[$0] < values[$1] }! - values.startIndex
+    topIndices(values, count: 1)[0]
+}
+
+/// Indices of the `count` largest values, largest first, in one pass.
+func topIndices(_ values: ArraySlice<Float>, count: Int) -> [Int] {
+    var top: [Int] = []
+    for index in values.indices where top.count < count || values[index] > values[top[top.count - 1]] {
+        let slot = top.firstIndex { values[index] > values[$0] } ?? top.count
+        top.insert(index, at: slot)
+        if top.count > count { top.removeLast() }
+    }
+    return top.map { $0 - values.startIndex }
 }
