@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what LlamaSwift's tests and tools need on a fresh Debian machine with Swift:
-# system packages (when run as root), Python's gguf package for the gguf-py cross-checks,
-# and the model fixtures.
+# system packages (when run as root; the Vulkan loader, headers, lavapipe and glslc are for the
+# Vulkan backend's tests), Python's gguf package for the gguf-py cross-checks, and the model fixtures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +9,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q >/dev/null
   apt-get install -y -q --no-install-recommends python3-pip >/dev/null 2>&1 || true
+  apt-get install -y -q --no-install-recommends libvulkan-dev mesa-vulkan-drivers glslc >/dev/null 2>&1 || true
 fi
 python3 -c 'import gguf, numpy' 2>/dev/null || python3 -m pip install -q gguf numpy
 Fixtures/fetch-models.sh
