@@ -12,6 +12,8 @@ final class ShaderLibrary {
 
     /// Rows of activations per matmul workgroup (`TILE` in matmul.comp).
     static let matmulTile = 8
+    /// Weight rows per matmul workgroup (`ROWS` in matmul.comp).
+    static let matmulRowsPerWorkgroup = 4
     /// Largest head dimension attention.comp holds in shared memory (`MAX_HEAD_DIM`).
     static let maxHeadDimension = 256
     private static let threads = 64
@@ -50,9 +52,10 @@ final class ShaderLibrary {
     ) throws(VulkanError) {
         let shader = try variant("matmul", weight.type, tensor: weight.name)
         let pipeline = try pipeline(shader.name, shader.spirv, bindings: 3, pushWords: 6)
-        let perZ = min(weight.rowCount, device.maxWorkgroupCount.x)
-        let push = [weight.rowLength, weight.rowCount, rows, accumulate ? 1 : 0, perZ, inputOffset].map { UInt32($0) }
-        let groups = (x: perZ, y: (rows + Self.matmulTile - 1) / Self.matmulTile, z: (weight.rowCount + perZ - 1) / perZ)
+        let rowGroups = (weight.rowCount + Self.matmulRowsPerWorkgroup - 1) / Self.matmulRowsPerWorkgroup
+        let perZ = min(rowGroups, device.maxWorkgroupCount.x)
+        let push = [weight.rowLength, weight.rowCount, rows, accumulate ? 1 : 0, perZ * Self.matmulRowsPerWorkgroup, inputOffset].map { UInt32($0) }
+        let groups = (x: perZ, y: (rows + Self.matmulTile - 1) / Self.matmulTile, z: (rowGroups + perZ - 1) / perZ)
         try encoder.dispatch(pipeline, buffers: [weight.buffer, input, output], push: push, groups: groups)
     }
 

@@ -65,7 +65,7 @@ import Testing
     /// More weight rows than one dispatch dimension may hold (a LLaMA 3 vocabulary has 128256).
     @Test func matmulCoversRowsBeyondOneDispatchDimension() throws {
         guard let device = try TestDevice.open() else { return }
-        let rows = device.maxWorkgroupCount.x + 77, k = 32
+        let rows = ShaderLibrary.matmulRowsPerWorkgroup * device.maxWorkgroupCount.x + 77, k = 32
         let library = ShaderLibrary(device: device)
         let recorder = try CommandRecorder(device: device, maxDispatches: 1)
         let (weight, w) = try tensor(device, .q8_0, rowLength: k, rows: rows, seed: 7)
