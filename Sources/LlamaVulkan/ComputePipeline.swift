@@ -9,13 +9,9 @@ final class ComputePipeline {
     let handle: VkPipeline
     let layout: VkPipelineLayout
     let setLayout: VkDescriptorSetLayout
-    let bindingCount: Int
-    let pushConstantWords: Int
 
     init(device: VulkanDevice, name: String, spirvBase64: String, bindingCount: Int, pushConstantWords: Int) throws(VulkanError) {
         self.device = device
-        self.bindingCount = bindingCount
-        self.pushConstantWords = pushConstantWords
         guard let bytes = Data(base64Encoded: spirvBase64), bytes.count % 4 == 0 else {
             throw .callFailed(call: "decoding the SPIR-V of shader \(name)", result: VK_ERROR_INVALID_SHADER_NV.rawValue)
         }

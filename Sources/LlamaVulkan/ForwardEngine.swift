@@ -5,7 +5,6 @@ import GGUF
 /// The LLaMA forward pass on one Vulkan device: weights, KV cache (f16) and work buffers in
 /// device memory; each chunk of up to ``batchCapacity`` tokens is one submission.
 final class ForwardEngine {
-    let device: VulkanDevice
     let hyperparameters: VulkanHyperparameters
     let contextLength: Int
     /// Most tokens recorded into one submission (prefill runs in chunks of this many).
@@ -25,7 +24,6 @@ final class ForwardEngine {
 
     init(file: GGUFFile, hyperparameters h: VulkanHyperparameters, contextLength: Int, device: VulkanDevice) throws(VulkanError) {
         try Self.validate(h, contextLength: contextLength)
-        self.device = device
         self.hyperparameters = h
         self.contextLength = contextLength
         let kvDim = h.headCountKV * h.headDimension
@@ -43,7 +41,8 @@ final class ForwardEngine {
         if device.info.deviceLocalMemory > 0, needed > device.info.deviceLocalMemory {
             throw .insufficientMemory(device: device.info.name, neededBytes: needed, availableBytes: device.info.deviceLocalMemory)
         }
-        for (what, bytes) in [("one layer's KV cache", cacheBytes), ("the logits of one chunk", logitBytes)] where bytes > device.maxStorageBufferRange {
+        let limited = [("one layer's KV cache", cacheBytes), ("the attention scores of one token", scoreRowBytes), ("the logits of one chunk", logitBytes)]
+        for (what, bytes) in limited where bytes > device.maxStorageBufferRange {
             throw .invalidInput("\(what) takes \(bytes) bytes, more than this device's storage buffer limit of \(device.maxStorageBufferRange); use a shorter context")
         }
 
@@ -80,8 +79,16 @@ final class ForwardEngine {
     }
 
     private static func validate(_ h: VulkanHyperparameters, contextLength: Int) throws(VulkanError) {
-        let counts = [h.embeddingLength, h.layerCount, h.headCount, h.headCountKV, h.feedForwardLength, h.vocabularySize, contextLength]
-        guard counts.allSatisfy({ $0 > 0 }) else { throw .invalidModel("hyperparameters and context length must be positive: \(h)") }
+        // Bounds far above any LLaMA, low enough that no buffer size computed from them overflows.
+        let counts = [
+            ("embedding length", h.embeddingLength, 1 << 20), ("layer count", h.layerCount, 1 << 12),
+            ("head count", h.headCount, 1 << 12), ("KV head count", h.headCountKV, 1 << 12),
+            ("feed-forward length", h.feedForwardLength, 1 << 20), ("vocabulary size", h.vocabularySize, 1 << 24),
+            ("context length", contextLength, 1 << 28),
+        ]
+        for (what, value, limit) in counts where value <= 0 || value > limit {
+            throw .invalidModel("\(what) \(value) is outside 1...\(limit)")
+        }
         guard h.embeddingLength % h.headCount == 0, h.headCount % h.headCountKV == 0 else {
             throw .invalidModel("\(h.headCount) heads and \(h.headCountKV) KV heads do not divide embedding length \(h.embeddingLength)")
         }

@@ -4,6 +4,7 @@ import CVulkan
 /// A logical device with one compute queue, the memory types to allocate from, and a command
 /// buffer with its fence for synchronous submissions.
 final class VulkanDevice {
+    /// Held so that the instance outlives the device.
     let instance: VulkanInstance
     let physicalDevice: VkPhysicalDevice
     let handle: VkDevice

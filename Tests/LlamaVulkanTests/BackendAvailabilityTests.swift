@@ -35,6 +35,28 @@ import Testing
         model.reset()
         #expect(model.cachedPositions == 0)
         #expect(throws: VulkanError.self) { try model.forward(tokens: [1], startPosition: 3) }
+        #expect(throws: VulkanError.self) {
+            try VulkanForward(file: file, hyperparameters: VulkanHyperparameters(file: file), contextLength: Int.max)
+        }
+    }
+
+    /// A KV cache larger than the device says how much memory it would need.
+    @Test func refusesAModelThatDoesNotFitInDeviceMemory() throws {
+        guard let device = try TestDevice.open(), let path = try Fixtures.require("stories260K.gguf") else { return }
+        let file = try GGUFFile(path: path)
+        let contextLength = 1 << 28
+        do {
+            _ = try VulkanForward(file: file, hyperparameters: VulkanHyperparameters(file: file), contextLength: contextLength)
+            Issue.record("a \(contextLength)-position context loaded")
+        } catch let error {
+            guard case .insufficientMemory(let name, let needed, let available) = error else {
+                Issue.record("unexpected error \(error)")
+                return
+            }
+            #expect(name == device.info.name)
+            #expect(needed > available)
+            #expect(error.description.contains("MiB"))
+        }
     }
 
     /// A weight type without a shader is refused by name when the model loads.
