@@ -2,11 +2,15 @@
 public struct VulkanDeviceInfo: Sendable, Equatable {
     /// What kind of device Vulkan reports.
     public enum Kind: String, Sendable {
+        /// A GPU with its own memory.
         case discreteGPU = "discrete GPU"
+        /// A GPU that shares the host's memory.
         case integratedGPU = "integrated GPU"
+        /// A GPU handed to a virtual machine.
         case virtualGPU = "virtual GPU"
-        /// A software rasterizer such as Mesa's lavapipe (llvmpipe).
+        /// A software implementation such as Mesa's lavapipe (llvmpipe).
         case cpu = "CPU"
+        /// Anything else Vulkan reports.
         case other
     }
 

@@ -22,6 +22,7 @@ public enum VulkanError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A Vulkan call failed. `result` is the `VkResult`.
     case callFailed(call: String, result: Int32)
 
+    /// A one-line message that names the problem and, where there is one, the fix.
     public var description: String {
         switch self {
         case .builtWithoutVulkan:
