@@ -5,8 +5,9 @@ void dequantGroup(uint row, uint group, out float v[16]) {
     uint offset = block * 18u;
     float d = weightHalf(offset);
     uint shift = (group & 1u) * 4u;
+    uvec4 quants = weightBytes16(offset + 2u);
     for (uint i = 0u; i < 16u; i++) {
-        uint q = (weightByte(offset + 2u + i) >> shift) & 0xFu;
+        uint q = (byteOf(quants, i) >> shift) & 0xFu;
         v[i] = (float(q) - 8.0) * d;
     }
 }

@@ -28,10 +28,10 @@ void dequantGroup(uint row, uint group, out float v[16]) {
     float d = weightHalf(offset) * scale;
     float m = weightHalf(offset + 2u) * minimum;
     uint nibbleShift = (s & 1u) * 4u;
-    uint lows = offset + 48u + (s / 2u) * 32u;
+    uvec4 lows = weightBytes16(offset + 48u + (s / 2u) * 32u + firstL);
+    uvec4 highs = weightBytes16(offset + 16u + firstL);
     for (uint i = 0u; i < 16u; i++) {
-        uint l = firstL + i;
-        uint q = ((weightByte(lows + l) >> nibbleShift) & 0xFu) | (((weightByte(offset + 16u + l) >> s) & 1u) << 4);
+        uint q = ((byteOf(lows, i) >> nibbleShift) & 0xFu) | (((byteOf(highs, i) >> s) & 1u) << 4);
         v[i] = d * float(q) - m;
     }
 }

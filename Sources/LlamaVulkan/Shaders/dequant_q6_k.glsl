@@ -12,12 +12,11 @@ void dequantGroup(uint row, uint group, out float v[16]) {
     uint j = (g % 8u) / 2u;
     uint firstL = (g & 1u) * 16u;
     float d = weightHalf(offset + 208u) * float(signedByte(weightByte(offset + 192u + g)));
-    uint lows = offset + 64u * n + 32u * (j & 1u);
+    uvec4 lows = weightBytes16(offset + 64u * n + 32u * (j & 1u) + firstL);
     uint lowShift = (j / 2u) * 4u;
-    uint highs = offset + 128u + 32u * n;
+    uvec4 highs = weightBytes16(offset + 128u + 32u * n + firstL);
     for (uint i = 0u; i < 16u; i++) {
-        uint l = firstL + i;
-        uint q = ((weightByte(lows + l) >> lowShift) & 0xFu) | (((weightByte(highs + l) >> (2u * j)) & 3u) << 4);
+        uint q = ((byteOf(lows, i) >> lowShift) & 0xFu) | (((byteOf(highs, i) >> (2u * j)) & 3u) << 4);
         v[i] = d * (float(q) - 32.0);
     }
 }

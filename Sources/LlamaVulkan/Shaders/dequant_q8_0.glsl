@@ -3,8 +3,8 @@ void dequantGroup(uint row, uint group, out float v[16]) {
     uint block = row * (p.K / 32u) + group / 2u;
     uint offset = block * 34u;
     float d = weightHalf(offset);
-    uint first = offset + 2u + (group & 1u) * 16u;
+    uvec4 quants = weightBytes16(offset + 2u + (group & 1u) * 16u);
     for (uint i = 0u; i < 16u; i++) {
-        v[i] = float(signedByte(weightByte(first + i))) * d;
+        v[i] = float(signedByte(byteOf(quants, i))) * d;
     }
 }
