@@ -38,6 +38,23 @@ import Testing
         }
     }
 
+    /// A prompt longer than one chunk (two submissions) gives the rows that decoding it one
+    /// token at a time gives, and the last-token result is the last row of the all-logits one.
+    @Test func chunkedPrefillMatchesTokenByTokenDecoding() throws {
+        guard let model = try load("stories260K.gguf", contextLength: 128) else { return }
+        let vocabulary = 512
+        var rng = SeededGenerator(seed: 21)
+        let tokens = (0..<45).map { _ in Int.random(in: 3..<vocabulary, using: &rng) }
+        let all = try model.forward(tokens: tokens, startPosition: 0, allLogits: true)
+        let last = try model.forward(tokens: tokens, startPosition: 0)
+        #expect(last == Array(all[((tokens.count - 1) * vocabulary)...]))
+        for (position, token) in tokens.enumerated() {
+            let row = try model.forward(tokens: [token], startPosition: position)
+            let difference = maxDifference(row, Array(all[(position * vocabulary)..<((position + 1) * vocabulary)]))
+            #expect(difference <= 1e-4, "position \(position): \(difference)")
+        }
+    }
+
     /// Teacher-forced prompt + reference greedy tokens in one call: top-1 agreement at 90% of
     /// positions or more, llama.cpp's top-1 in our top 3 everywhere, and the last prompt row's
     /// cosine similarity at least 0.998. (llama.cpp quantizes activations to 8 bits on these
