@@ -29,19 +29,23 @@ final class ShaderLibrary {
         return pipeline
     }
 
-    private func variant(_ kind: String, _ type: GGMLType, tensor: String) throws(VulkanError) -> (name: String, spirv: String) {
-        let matmul = kind == "matmul"
-        let spirv: String
+    /// The shaders compiled once per weight type.
+    private enum WeightShader: String {
+        case matmul, getRows
+    }
+
+    private func variant(_ shader: WeightShader, _ type: GGMLType, tensor: String) throws(VulkanError) -> (name: String, spirv: String) {
+        let spirv: (matmul: String, getRows: String)
         switch type {
-        case .f32: spirv = matmul ? SPIRV.matmulF32 : SPIRV.getRowsF32
-        case .f16: spirv = matmul ? SPIRV.matmulF16 : SPIRV.getRowsF16
-        case .q4_0: spirv = matmul ? SPIRV.matmulQ4_0 : SPIRV.getRowsQ4_0
-        case .q8_0: spirv = matmul ? SPIRV.matmulQ8_0 : SPIRV.getRowsQ8_0
-        case .q5_K: spirv = matmul ? SPIRV.matmulQ5_K : SPIRV.getRowsQ5_K
-        case .q6_K: spirv = matmul ? SPIRV.matmulQ6_K : SPIRV.getRowsQ6_K
+        case .f32: spirv = (SPIRV.matmulF32, SPIRV.getRowsF32)
+        case .f16: spirv = (SPIRV.matmulF16, SPIRV.getRowsF16)
+        case .q4_0: spirv = (SPIRV.matmulQ4_0, SPIRV.getRowsQ4_0)
+        case .q8_0: spirv = (SPIRV.matmulQ8_0, SPIRV.getRowsQ8_0)
+        case .q5_K: spirv = (SPIRV.matmulQ5_K, SPIRV.getRowsQ5_K)
+        case .q6_K: spirv = (SPIRV.matmulQ6_K, SPIRV.getRowsQ6_K)
         default: throw .unsupportedTensorType(tensor: tensor, type: type.name)
         }
-        return ("\(kind) \(type.name)", spirv)
+        return ("\(shader.rawValue) \(type.name)", shader == .matmul ? spirv.matmul : spirv.getRows)
     }
 
     /// `output[t][row] (+)= dot(weight[row], input[inputOffset + t * K ...])` for `rows` rows of
@@ -50,7 +54,7 @@ final class ShaderLibrary {
         _ encoder: CommandEncoder, weight: DeviceTensor, input: VulkanBuffer, inputOffset: Int = 0,
         output: VulkanBuffer, rows: Int, accumulate: Bool = false
     ) throws(VulkanError) {
-        let shader = try variant("matmul", weight.type, tensor: weight.name)
+        let shader = try variant(.matmul, weight.type, tensor: weight.name)
         let pipeline = try pipeline(shader.name, shader.spirv, bindings: 3, pushWords: 6)
         let rowGroups = (weight.rowCount + Self.matmulRowsPerWorkgroup - 1) / Self.matmulRowsPerWorkgroup
         let perZ = min(rowGroups, device.maxWorkgroupCount.x)
@@ -61,7 +65,7 @@ final class ShaderLibrary {
 
     /// `output[t] = weight[tokens[t]]` dequantized, for `count` tokens.
     func getRows(_ encoder: CommandEncoder, weight: DeviceTensor, tokens: VulkanBuffer, output: VulkanBuffer, count: Int) throws(VulkanError) {
-        let shader = try variant("getRows", weight.type, tensor: weight.name)
+        let shader = try variant(.getRows, weight.type, tensor: weight.name)
         let pipeline = try pipeline(shader.name, shader.spirv, bindings: 3, pushWords: 1)
         try encoder.dispatch(pipeline, buffers: [weight.buffer, tokens, output], push: [UInt32(weight.rowLength)], groups: (count, 1, 1))
     }
