@@ -20,6 +20,34 @@ func dpbssd(_ w: __m256i, _ s: __m256i) -> __m256i {
     dpbusd(_mm256_abs_epi8(w), _mm256_sign_epi8(s, w))
 }
 
+/// VPDPBUSD of unsigned `codes` with the 32 activation bytes at `offset` from `activation`.
+///
+/// The VNNI kernels use intrinsics for every vector operation: Swift's own SIMD32/SIMD8 operators
+/// with a scalar operand compile to per-lane loops here.
+@inline(__always)
+func dpbusd(_ codes: __m256i, _ activation: UnsafeRawPointer, _ offset: Int) -> __m256i {
+    dpbusd(codes, load256(activation, offset))
+}
+
+/// `sum` + `products` converted to float and scaled by `scale`, fused.
+@inline(__always)
+func accumulate(_ sum: __m256, _ products: __m256i, _ scale: Float) -> __m256 {
+    _mm256_fmadd_ps(_mm256_cvtepi32_ps(products), _mm256_set1_ps(scale), sum)
+}
+
+/// `sum` + `products` × `scale` in Int32 lanes.
+@inline(__always)
+func accumulate(_ sum: __m256i, _ products: __m256i, _ scale: __m256i) -> __m256i {
+    _mm256_add_epi32(sum, _mm256_mullo_epi32(products, scale))
+}
+
+/// Each byte of `v` shifted right by `count` (< 8); `mask` must clear the bits shifted in from
+/// the neighbouring byte.
+@inline(__always)
+func shiftBytesRight(_ v: __m256i, _ count: Int32, mask: __m256i) -> __m256i {
+    _mm256_and_si256(_mm256_srli_epi16(v, count), mask)
+}
+
 /// 32 bytes at `offset` from `p`.
 @inline(__always)
 func load256(_ p: UnsafeRawPointer, _ offset: Int) -> __m256i {
