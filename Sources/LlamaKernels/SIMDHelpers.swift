@@ -37,6 +37,18 @@ func dot4(_ a: SIMD16<Int8>, _ b: SIMD16<Int8>) -> SIMD4<Int32> {
     return ((p32 &<< 16) &>> 16) &+ (p32 &>> 16)
 }
 
+/// ``dot4(_:_:)`` for unsigned codes below 128 (the codes of the types with a minimum, and of the
+/// K-quants before their offset). Knowing the high bits are clear, even bytes are a mask and odd
+/// bytes a shift; LLVM turned the sign-extending form into slow lane-by-lane code for such inputs.
+@inline(__always)
+func dot4(unsigned a: SIMD16<UInt8>, _ b: SIMD16<Int8>) -> SIMD4<Int32> {
+    let a16 = unsafeBitCast(a, to: SIMD8<Int16>.self)
+    let b16 = unsafeBitCast(b, to: SIMD8<Int16>.self)
+    let pairs = (a16 & 0x00FF) &* ((b16 &<< 8) &>> 8) &+ (a16 &>> 8) &* (b16 &>> 8)
+    let p32 = unsafeBitCast(pairs, to: SIMD4<Int32>.self)
+    return ((p32 &<< 16) &>> 16) &+ (p32 &>> 16)
+}
+
 /// Converts integers of magnitude below 2^22 to floats exactly: added to the bits of 1.5·2^23
 /// they become that float plus the integer, and subtracting 1.5·2^23 leaves the integer.
 @inline(__always)

@@ -67,10 +67,10 @@ enum Q2_KFormat: BlockFormat {
                     // SIMD shift a per-lane loop.
                     var codes = bytes16(w, 16 + h * 32 + part * 16)
                     for quarter in 0..<4 {
-                        let code = signed(codes & 3)
+                        let code = codes & 3
                         codes = codes &>> 2
                         let group = h * 8 + quarter * 2 + part
-                        products &+= dot4(code, int8x16(a, 4 + group * 16)) &* Int32(packedScales[group] & 0x0F)
+                        products &+= dot4(unsigned: code, int8x16(a, 4 + group * 16)) &* Int32(packedScales[group] & 0x0F)
                     }
                 }
             }

@@ -59,9 +59,9 @@ enum Q5_1Format: BlockFormat {
                 let a = activation + b * 40
                 let fifth = UInt32(littleEndian: w.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
                 let packed = bytes16(w, 8)
-                let low = signed((packed & 0x0F) | fifthBits(UInt16(truncatingIfNeeded: fifth), table))
-                let high = signed((packed &>> 4) | fifthBits(UInt16(truncatingIfNeeded: fifth >> 16), table))
-                let products = dot4(low, int8x16(a, 8)) &+ dot4(high, int8x16(a, 24))
+                let low = (packed & 0x0F) | fifthBits(UInt16(truncatingIfNeeded: fifth), table)
+                let high = (packed &>> 4) | fifthBits(UInt16(truncatingIfNeeded: fifth >> 16), table)
+                let products = dot4(unsigned: low, int8x16(a, 8)) &+ dot4(unsigned: high, int8x16(a, 24))
                 sum += toFloat(products) * (half(w, 0) * float(a, 0))
                 offsets += half(w, 2) * float(a, 4)
             }

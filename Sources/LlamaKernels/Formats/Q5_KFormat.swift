@@ -76,8 +76,8 @@ enum Q5_KFormat: BlockFormat {
                 let c3 = (p1 &>> 4) | ((fifth1 &>> 1) & 1) &<< 4
                 fifth0 = fifth0 &>> 2
                 fifth1 = fifth1 &>> 2
-                let low = dot4(signed(c0), int8x16(a, qa)) &+ dot4(signed(c1), int8x16(a, qa + 16))
-                let high = dot4(signed(c2), int8x16(a, qa + 32)) &+ dot4(signed(c3), int8x16(a, qa + 48))
+                let low = dot4(unsigned: c0, int8x16(a, qa)) &+ dot4(unsigned: c1, int8x16(a, qa + 16))
+                let high = dot4(unsigned: c2, int8x16(a, qa + 32)) &+ dot4(unsigned: c3, int8x16(a, qa + 48))
                 products &+= low &* scales[2 * g] &+ high &* scales[2 * g + 1]
             }
             sum += toFloatWide(products) * (half(w, 0) * d8)
