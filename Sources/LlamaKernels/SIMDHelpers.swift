@@ -37,6 +37,18 @@ func dot4(_ a: SIMD16<Int8>, _ b: SIMD16<Int8>) -> SIMD4<Int32> {
     return ((p32 &<< 16) &>> 16) &+ (p32 &>> 16)
 }
 
+/// ``dot4(_:_:)`` for unsigned codes below 128 (the codes of the types with a minimum, and of the
+/// K-quants before their offset). Knowing the high bits are clear, even bytes are a mask and odd
+/// bytes a shift; LLVM turned the sign-extending form into slow lane-by-lane code for such inputs.
+@inline(__always)
+func dot4(unsigned a: SIMD16<UInt8>, _ b: SIMD16<Int8>) -> SIMD4<Int32> {
+    let a16 = unsafeBitCast(a, to: SIMD8<Int16>.self)
+    let b16 = unsafeBitCast(b, to: SIMD8<Int16>.self)
+    let pairs = (a16 & 0x00FF) &* ((b16 &<< 8) &>> 8) &+ (a16 &>> 8) &* (b16 &>> 8)
+    let p32 = unsafeBitCast(pairs, to: SIMD4<Int32>.self)
+    return ((p32 &<< 16) &>> 16) &+ (p32 &>> 16)
+}
+
 /// Converts integers of magnitude below 2^22 to floats exactly: added to the bits of 1.5·2^23
 /// they become that float plus the integer, and subtracting 1.5·2^23 leaves the integer.
 @inline(__always)
@@ -62,14 +74,17 @@ func float(_ p: UnsafeRawPointer, _ offset: Int) -> Float {
     p.loadUnaligned(fromByteOffset: offset, as: Float.self)
 }
 
-/// Bit i of `bits` (i = 0..<16) as lane i, set to `0x10` where the bit is 1: the fifth bit of
-/// a 5-bit code, as Q5_0 and Q5_1 store it.
+/// For each byte value b, eight bytes where byte k is 0x10 if bit k of b is set: the fifth bit of
+/// a 5-bit code in place, as Q5_0 and Q5_1 need it. (Computing this with vector arithmetic
+/// compiled to slow byte-by-byte code; a 2 KB table stays in L1.)
+let fifthBitBytes: [UInt64] = (0..<256).map { (b: Int) -> UInt64 in
+    var bytes: UInt64 = 0
+    for k in 0..<8 where b & (1 << k) != 0 { bytes |= 0x10 << UInt64(8 * k) }
+    return bytes
+}
+
+/// Bit i of `bits` (i = 0..<16) as lane i, set to `0x10` where the bit is 1.
 @inline(__always)
-func fifthBits(_ bits: UInt16) -> SIMD16<UInt8> {
-    let low = UInt64(bits & 0xFF) &* 0x0101_0101_0101_0101
-    let high = UInt64(bits >> 8) &* 0x0101_0101_0101_0101
-    let spread = unsafeBitCast(SIMD2<UInt64>(low, high), to: SIMD16<UInt8>.self)
-    let masks = SIMD16<UInt8>(1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128)
-    // A lane holds 0 or its mask (≤ 128); adding 127 sets bit 7 exactly when it is not 0.
-    return (((spread & masks) &+ 0x7F) & 0x80) &>> 3
+func fifthBits(_ bits: UInt16, _ table: UnsafePointer<UInt64>) -> SIMD16<UInt8> {
+    unsafeBitCast(SIMD2<UInt64>(table[Int(bits & 0xFF)], table[Int(bits >> 8)]), to: SIMD16<UInt8>.self)
 }

@@ -62,6 +62,29 @@ import Testing
         }
     }
 
+    /// Types with a native (AVX512VNNI trait) dot keep their portable one; in a native build this
+    /// checks one against the other, in a portable build that the dispatch picks the portable one.
+    @Test func nativeDotsAgreeWithPortableOnes() throws {
+        var rng = SeededGenerator(seed: 13)
+        let count = 4096
+        let x = (0..<count).map { _ in rng.gaussian() }
+        func check<F: BlockFormat>(_: F.Type, _ portable: (UnsafeRawPointer, UnsafeRawPointer, Int) -> Float) throws {
+            let row = try quantized(rng.weights(count), as: F.type)
+            let activation = Products.encodeActivation(F.self, x, count: count)
+            defer { activation.deallocate() }
+            let blocks = count / F.blockElements
+            let (native, reference) = row.withUnsafeBytes { w in
+                (F.dot(w.baseAddress!, activation, blocks: blocks), portable(w.baseAddress!, activation, blocks))
+            }
+            #expect(abs(native - reference) <= 1e-5 * max(1, abs(reference)), "\(F.type.name): \(native) vs \(reference)")
+        }
+        try check(Q4_0Format.self) { Q4_0Format.dotPortable($0, $1, blocks: $2) }
+        try check(Q8_0Format.self) { Q8_0Format.dotPortable($0, $1, blocks: $2) }
+        try check(Q4_KFormat.self) { Q4_KFormat.dotPortable($0, $1, blocks: $2) }
+        try check(Q5_KFormat.self) { Q5_KFormat.dotPortable($0, $1, blocks: $2) }
+        try check(Q6_KFormat.self) { Q6_KFormat.dotPortable($0, $1, blocks: $2) }
+    }
+
     @Test func activationEncodingsLoseAtMostHalfAStep() {
         var rng = SeededGenerator(seed: 5)
         let x = (0..<1024).map { _ in rng.gaussian() }

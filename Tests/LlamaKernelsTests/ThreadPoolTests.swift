@@ -34,6 +34,16 @@ import Testing
         }
     }
 
+    /// A body that calls back into its own pool gets its inner loop run in place, not a deadlock.
+    @Test func nestedCallsRunInline() {
+        let pool = ThreadPool(threadCount: 2)
+        let hits = UnsafeMutableBufferPointer<Int>.allocate(capacity: 8 * 8)
+        defer { hits.deallocate() }
+        hits.initialize(repeating: 0)
+        pool.parallelFor(8) { i in pool.parallelFor(8) { j in hits[i * 8 + j] += 1 } }
+        #expect(hits.allSatisfy { $0 == 1 })
+    }
+
     @Test func workRunsOnMoreThanOneThread() {
         let pool = ThreadPool(threadCount: 2)
         let lock = NSLock()

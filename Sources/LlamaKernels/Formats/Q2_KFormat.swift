@@ -63,11 +63,14 @@ enum Q2_KFormat: BlockFormat {
             var products = SIMD4<Int32>()
             for h in 0..<2 {
                 for part in 0..<2 {
-                    let codes = bytes16(w, 16 + h * 32 + part * 16)
+                    // Shifting by a constant each step: a variable shift amount makes Swift's
+                    // SIMD shift a per-lane loop.
+                    var codes = bytes16(w, 16 + h * 32 + part * 16)
                     for quarter in 0..<4 {
-                        let code = signed((codes &>> UInt8(2 * quarter)) & 3)
+                        let code = codes & 3
+                        codes = codes &>> 2
                         let group = h * 8 + quarter * 2 + part
-                        products &+= dot4(code, int8x16(a, 4 + group * 16)) &* Int32(packedScales[group] & 0x0F)
+                        products &+= dot4(unsigned: code, int8x16(a, 4 + group * 16)) &* Int32(packedScales[group] & 0x0F)
                     }
                 }
             }

@@ -71,12 +71,16 @@ enum Q3_KFormat: BlockFormat {
             let a = activation + b * 292
             var products = SIMD4<Int32>()
             for part in 0..<2 {
-                let highBits = bytes16(w, part * 16)
+                // Shifts by constants, one step per quarter: a variable shift amount makes
+                // Swift's SIMD shift a per-lane loop. High bit 4·h + quarter is next in turn.
+                var highBits = bytes16(w, part * 16)
                 for h in 0..<2 {
-                    let lowBits = bytes16(w, 32 + h * 32 + part * 16)
+                    var lowBits = bytes16(w, 32 + h * 32 + part * 16)
                     for quarter in 0..<4 {
-                        let low = (lowBits &>> UInt8(2 * quarter)) & 3
-                        let clear = ((highBits &>> UInt8(4 * h + quarter)) & 1) ^ 1
+                        let low = lowBits & 3
+                        let clear = (highBits & 1) ^ 1
+                        lowBits = lowBits &>> 2
+                        highBits = highBits &>> 1
                         let code = signed(low) &- signed(clear &<< 2)
                         let group = h * 8 + quarter * 2 + part
                         products &+= dot4(code, int8x16(a, 4 + group * 16)) &* scale(w, group)

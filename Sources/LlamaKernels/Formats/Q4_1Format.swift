@@ -50,7 +50,7 @@ enum Q4_1Format: BlockFormat {
             let w = weights + b * 20
             let a = activation + b * 40
             let packed = bytes16(w, 4)
-            let products = dot4(signed(packed & 0x0F), int8x16(a, 8)) &+ dot4(signed(packed &>> 4), int8x16(a, 24))
+            let products = dot4(unsigned: packed & 0x0F, int8x16(a, 8)) &+ dot4(unsigned: packed &>> 4, int8x16(a, 24))
             sum += toFloat(products) * (half(w, 0) * float(a, 0))
             offsets += half(w, 2) * float(a, 4)
         }

@@ -42,6 +42,15 @@ enum Q4_KFormat: BlockFormat {
     }
 
     static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        #if LLAMA_AVX512_VNNI
+        dotVNNI(weights, activation, blocks: blocks)
+        #else
+        dotPortable(weights, activation, blocks: blocks)
+        #endif
+    }
+
+    /// The portable SIMD dot (the VNNI build's tests compare against it).
+    static func dotPortable(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
         var sum = SIMD4<Float>()
         var offsets: Float = 0
         for b in 0..<blocks {
@@ -53,8 +62,8 @@ enum Q4_KFormat: BlockFormat {
             for g in 0..<4 {
                 let p0 = bytes16(w, 16 + g * 32), p1 = bytes16(w, 32 + g * 32)
                 let qa = 4 + g * 64
-                let low = dot4(signed(p0 & 0x0F), int8x16(a, qa)) &+ dot4(signed(p1 & 0x0F), int8x16(a, qa + 16))
-                let high = dot4(signed(p0 &>> 4), int8x16(a, qa + 32)) &+ dot4(signed(p1 &>> 4), int8x16(a, qa + 48))
+                let low = dot4(unsigned: p0 & 0x0F, int8x16(a, qa)) &+ dot4(unsigned: p1 & 0x0F, int8x16(a, qa + 16))
+                let high = dot4(unsigned: p0 &>> 4, int8x16(a, qa + 32)) &+ dot4(unsigned: p1 &>> 4, int8x16(a, qa + 48))
                 products &+= low &* scales[2 * g] &+ high &* scales[2 * g + 1]
             }
             sum += toFloatWide(products) * (half(w, 0) * d8)
