@@ -7,7 +7,7 @@ import PackageDescription
 //   swift build -c release                                  portable (any x86-64, arm64)
 //   swift build -c release --traits AVX512VNNI \
 //       -Xswiftc -target-cpu -Xswiftc native                native x86 kernels (README)
-//   swift build --traits Vulkan                             Vulkan compute backend (needs libvulkan-dev)
+//   swift build --traits Vulkan                             Vulkan compute backend (headers: libvulkan-dev)
 let package = Package(
     name: "LlamaSwift",
     platforms: [.macOS(.v14), .iOS(.v17)],
@@ -26,7 +26,7 @@ let package = Package(
         ),
         .trait(
             name: "Vulkan",
-            description: "The Vulkan compute backend (LlamaVulkan). Needs the Vulkan headers and loader (apt: libvulkan-dev)."
+            description: "The Vulkan compute backend (LlamaVulkan). Building needs the Vulkan headers (apt: libvulkan-dev); the loader is opened at run time."
         ),
     ],
     dependencies: [
@@ -41,13 +41,9 @@ let package = Package(
             swiftSettings: [.define("LLAMA_AVX512_VNNI", .when(traits: ["AVX512VNNI"]))]
         ),
         .target(name: "LlamaTokenizer", dependencies: ["GGUF"]),
-        // Only built when the Vulkan trait is on: the default build needs no Vulkan headers or loader.
-        .systemLibrary(
-            name: "CVulkan",
-            path: "Sources/CVulkan",
-            pkgConfig: "vulkan",
-            providers: [.apt(["libvulkan-dev"])]
-        ),
+        // The Vulkan headers (apt: libvulkan-dev), only with the Vulkan trait. Nothing links the
+        // loader: LlamaVulkan opens it at run time, so a Vulkan build starts without one.
+        .systemLibrary(name: "CVulkan", path: "Sources/CVulkan"),
         .target(
             name: "LlamaVulkan",
             dependencies: [

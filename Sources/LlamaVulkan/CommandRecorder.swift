@@ -11,8 +11,11 @@ final class CommandRecorder {
 
     /// A recorder that can bind up to `maxDispatches` dispatches per submission, each with at
     /// most `maxBindings` buffers.
+    private var vk: VulkanFunctions { device.vk }
+
     init(device: VulkanDevice, maxDispatches: Int, maxBindings: Int = 5) throws(VulkanError) {
         self.device = device
+        let vk = device.vk
         maxSets = maxDispatches
         var size = VkDescriptorPoolSize()
         size.type = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER
@@ -24,19 +27,19 @@ final class CommandRecorder {
             info.maxSets = UInt32(maxDispatches)
             info.poolSizeCount = 1
             info.pPoolSizes = sizePointer
-            return vkCreateDescriptorPool(device.handle, &info, nil, &pool)
+            return vk.vkCreateDescriptorPool(device.handle, &info, nil, &pool)
         }
         try check(result, "vkCreateDescriptorPool")
         descriptorPool = pool!
     }
 
     deinit {
-        vkDestroyDescriptorPool(device.handle, descriptorPool, nil)
+        vk.vkDestroyDescriptorPool(device.handle, descriptorPool, nil)
     }
 
     /// Records the commands `body` issues, submits them and waits for the device to finish.
     func run(_ body: (CommandEncoder) throws(VulkanError) -> Void) throws(VulkanError) {
-        try check(vkResetDescriptorPool(device.handle, descriptorPool, 0), "vkResetDescriptorPool")
+        try check(vk.vkResetDescriptorPool(device.handle, descriptorPool, 0), "vkResetDescriptorPool")
         usedSets = 0
         try device.submitAndWait { (buffer: VkCommandBuffer) throws(VulkanError) in
             let encoder = CommandEncoder(recorder: self, commandBuffer: buffer)
@@ -52,6 +55,8 @@ final class CommandRecorder {
 struct CommandEncoder {
     let recorder: CommandRecorder
     let commandBuffer: VkCommandBuffer
+
+    private var vk: VulkanFunctions { recorder.device.vk }
 
     /// Dispatches `pipeline` over `groups` workgroups with `buffers` at bindings 0, 1, ... and
     /// `push` as its push constants.
@@ -72,7 +77,7 @@ struct CommandEncoder {
             info.descriptorPool = recorder.descriptorPool
             info.descriptorSetCount = 1
             info.pSetLayouts = layouts
-            return vkAllocateDescriptorSets(device.handle, &info, &set)
+            return vk.vkAllocateDescriptorSets(device.handle, &info, &set)
         }
         try check(allocateResult, "vkAllocateDescriptorSets")
         recorder.usedSets += 1
@@ -91,22 +96,22 @@ struct CommandEncoder {
                 write.pBufferInfo = infoPointer.baseAddress! + index
                 return write
             }
-            vkUpdateDescriptorSets(device.handle, UInt32(writes.count), writes, 0, nil)
+            vk.vkUpdateDescriptorSets(device.handle, UInt32(writes.count), writes, 0, nil)
         }
 
-        vkCmdBindPipeline(commandBuffer, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.handle)
-        vkCmdBindDescriptorSets(commandBuffer, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.layout, 0, 1, &set, 0, nil)
+        vk.vkCmdBindPipeline(commandBuffer, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.handle)
+        vk.vkCmdBindDescriptorSets(commandBuffer, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.layout, 0, 1, &set, 0, nil)
         if !push.isEmpty {
-            vkCmdPushConstants(commandBuffer, pipeline.layout, VK_SHADER_STAGE_COMPUTE_BIT.rawValue, 0, UInt32(push.count * 4), push)
+            vk.vkCmdPushConstants(commandBuffer, pipeline.layout, VK_SHADER_STAGE_COMPUTE_BIT.rawValue, 0, UInt32(push.count * 4), push)
         }
-        vkCmdDispatch(commandBuffer, UInt32(groups.x), UInt32(groups.y), UInt32(groups.z))
+        vk.vkCmdDispatch(commandBuffer, UInt32(groups.x), UInt32(groups.y), UInt32(groups.z))
         memoryBarrier()
     }
 
     /// Copies `bytes` bytes between buffers.
     func copy(from source: VulkanBuffer, sourceOffset: Int = 0, to destination: VulkanBuffer, destinationOffset: Int = 0, bytes: Int) {
         var region = VkBufferCopy(srcOffset: UInt64(sourceOffset), dstOffset: UInt64(destinationOffset), size: UInt64(bytes))
-        vkCmdCopyBuffer(commandBuffer, source.handle, destination.handle, 1, &region)
+        vk.vkCmdCopyBuffer(commandBuffer, source.handle, destination.handle, 1, &region)
         memoryBarrier()
     }
 
@@ -119,7 +124,7 @@ struct CommandEncoder {
         barrier.sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER
         barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT.rawValue | VK_ACCESS_TRANSFER_WRITE_BIT.rawValue
         barrier.dstAccessMask = access
-        vkCmdPipelineBarrier(
+        vk.vkCmdPipelineBarrier(
             commandBuffer,
             VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT.rawValue | VK_PIPELINE_STAGE_TRANSFER_BIT.rawValue,
             stages, 0, 1, &barrier, 0, nil, 0, nil

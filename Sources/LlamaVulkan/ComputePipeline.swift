@@ -10,8 +10,11 @@ final class ComputePipeline {
     let layout: VkPipelineLayout
     let setLayout: VkDescriptorSetLayout
 
+    private var vk: VulkanFunctions { device.vk }
+
     init(device: VulkanDevice, name: String, spirvBase64: String, bindingCount: Int, pushConstantWords: Int) throws(VulkanError) {
         self.device = device
+        let vk = device.vk
         guard let bytes = Data(base64Encoded: spirvBase64), bytes.count % 4 == 0 else {
             throw .callFailed(call: "decoding the SPIR-V of shader \(name)", result: VK_ERROR_INVALID_SHADER_NV.rawValue)
         }
@@ -23,10 +26,10 @@ final class ComputePipeline {
             info.sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO
             info.codeSize = words.count * 4
             info.pCode = words.baseAddress
-            return vkCreateShaderModule(device.handle, &info, nil, &module)
+            return vk.vkCreateShaderModule(device.handle, &info, nil, &module)
         }
-        try check(moduleResult, "vkCreateShaderModule(\(name))")
-        defer { vkDestroyShaderModule(device.handle, module, nil) }
+        try check(moduleResult, "vk.vkCreateShaderModule(\(name))")
+        defer { vk.vkDestroyShaderModule(device.handle, module, nil) }
 
         let bindings = (0..<bindingCount).map { index in
             var binding = VkDescriptorSetLayoutBinding()
@@ -42,9 +45,9 @@ final class ComputePipeline {
             info.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO
             info.bindingCount = UInt32(bindingCount)
             info.pBindings = pointer.baseAddress
-            return vkCreateDescriptorSetLayout(device.handle, &info, nil, &setLayout)
+            return vk.vkCreateDescriptorSetLayout(device.handle, &info, nil, &setLayout)
         }
-        try check(setResult, "vkCreateDescriptorSetLayout(\(name))")
+        try check(setResult, "vk.vkCreateDescriptorSetLayout(\(name))")
         let createdSetLayout = setLayout!
         self.setLayout = createdSetLayout
 
@@ -60,12 +63,12 @@ final class ComputePipeline {
                 info.pSetLayouts = setLayoutPointer
                 info.pushConstantRangeCount = pushConstantWords > 0 ? 1 : 0
                 info.pPushConstantRanges = rangePointer
-                return vkCreatePipelineLayout(device.handle, &info, nil, &layout)
+                return vk.vkCreatePipelineLayout(device.handle, &info, nil, &layout)
             }
         }
         guard layoutResult == VK_SUCCESS, let layout else {
-            vkDestroyDescriptorSetLayout(device.handle, createdSetLayout, nil)
-            throw .callFailed(call: "vkCreatePipelineLayout(\(name))", result: layoutResult.rawValue)
+            vk.vkDestroyDescriptorSetLayout(device.handle, createdSetLayout, nil)
+            throw .callFailed(call: "vk.vkCreatePipelineLayout(\(name))", result: layoutResult.rawValue)
         }
         self.layout = layout
 
@@ -80,20 +83,20 @@ final class ComputePipeline {
             info.sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO
             info.stage = stage
             info.layout = layout
-            return vkCreateComputePipelines(device.handle, nil, 1, &info, nil, &pipeline)
+            return vk.vkCreateComputePipelines(device.handle, nil, 1, &info, nil, &pipeline)
         }
         guard pipelineResult == VK_SUCCESS, let pipeline else {
-            vkDestroyPipelineLayout(device.handle, layout, nil)
-            vkDestroyDescriptorSetLayout(device.handle, createdSetLayout, nil)
-            throw .callFailed(call: "vkCreateComputePipelines(\(name))", result: pipelineResult.rawValue)
+            vk.vkDestroyPipelineLayout(device.handle, layout, nil)
+            vk.vkDestroyDescriptorSetLayout(device.handle, createdSetLayout, nil)
+            throw .callFailed(call: "vk.vkCreateComputePipelines(\(name))", result: pipelineResult.rawValue)
         }
         handle = pipeline
     }
 
     deinit {
-        vkDestroyPipeline(device.handle, handle, nil)
-        vkDestroyPipelineLayout(device.handle, layout, nil)
-        vkDestroyDescriptorSetLayout(device.handle, setLayout, nil)
+        vk.vkDestroyPipeline(device.handle, handle, nil)
+        vk.vkDestroyPipelineLayout(device.handle, layout, nil)
+        vk.vkDestroyDescriptorSetLayout(device.handle, setLayout, nil)
     }
 }
 #endif

@@ -18,8 +18,11 @@ final class VulkanBuffer {
     /// The mapping of a host-visible buffer.
     let contents: UnsafeMutableRawPointer?
 
+    private var vk: VulkanFunctions { device.vk }
+
     init(device: VulkanDevice, size requested: Int, placement: Placement) throws(VulkanError) {
         self.device = device
+        let vk = device.vk
         // Whole 32-bit words: shaders read block formats (18- or 34-byte blocks) a word at a time.
         size = max((requested + 3) / 4 * 4, 16)
         var info = VkBufferCreateInfo()
@@ -29,11 +32,11 @@ final class VulkanBuffer {
             | VK_BUFFER_USAGE_TRANSFER_DST_BIT.rawValue
         info.sharingMode = VK_SHARING_MODE_EXCLUSIVE
         var buffer: VkBuffer?
-        try check(vkCreateBuffer(device.handle, &info, nil, &buffer), "vkCreateBuffer")
+        try check(vk.vkCreateBuffer(device.handle, &info, nil, &buffer), "vkCreateBuffer")
         handle = buffer!
 
         var requirements = VkMemoryRequirements()
-        vkGetBufferMemoryRequirements(device.handle, handle, &requirements)
+        vk.vkGetBufferMemoryRequirements(device.handle, handle, &requirements)
         let hostFlags = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT.rawValue | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT.rawValue
         let local = VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT.rawValue
         let typeIndex = switch placement {
@@ -41,7 +44,7 @@ final class VulkanBuffer {
         case .hostVisible: device.memoryTypeIndex(typeBits: requirements.memoryTypeBits, required: hostFlags, preferred: 0)
         }
         guard let typeIndex else {
-            vkDestroyBuffer(device.handle, handle, nil)
+            vk.vkDestroyBuffer(device.handle, handle, nil)
             throw .callFailed(call: "choosing a memory type", result: VK_ERROR_FEATURE_NOT_PRESENT.rawValue)
         }
         var allocate = VkMemoryAllocateInfo()
@@ -49,9 +52,9 @@ final class VulkanBuffer {
         allocate.allocationSize = requirements.size
         allocate.memoryTypeIndex = typeIndex
         var memory: VkDeviceMemory?
-        let result = vkAllocateMemory(device.handle, &allocate, nil, &memory)
+        let result = vk.vkAllocateMemory(device.handle, &allocate, nil, &memory)
         guard result == VK_SUCCESS, let memory else {
-            vkDestroyBuffer(device.handle, handle, nil)
+            vk.vkDestroyBuffer(device.handle, handle, nil)
             if result == VK_ERROR_OUT_OF_DEVICE_MEMORY || result == VK_ERROR_OUT_OF_HOST_MEMORY {
                 throw .insufficientMemory(device: device.info.name, neededBytes: size, availableBytes: device.info.deviceLocalMemory)
             }
@@ -59,22 +62,22 @@ final class VulkanBuffer {
         }
         self.memory = memory
         var mapped: UnsafeMutableRawPointer?
-        var status = vkBindBufferMemory(device.handle, handle, memory, 0)
+        var status = vk.vkBindBufferMemory(device.handle, handle, memory, 0)
         if status == VK_SUCCESS, placement == .hostVisible {
-            status = vkMapMemory(device.handle, memory, 0, UInt64.max, 0, &mapped)
+            status = vk.vkMapMemory(device.handle, memory, 0, UInt64.max, 0, &mapped)
         }
         guard status == VK_SUCCESS else {
-            vkDestroyBuffer(device.handle, handle, nil)
-            vkFreeMemory(device.handle, memory, nil)
+            vk.vkDestroyBuffer(device.handle, handle, nil)
+            vk.vkFreeMemory(device.handle, memory, nil)
             throw .callFailed(call: "binding or mapping buffer memory", result: status.rawValue)
         }
         contents = mapped
     }
 
     deinit {
-        if contents != nil { vkUnmapMemory(device.handle, memory) }
-        vkDestroyBuffer(device.handle, handle, nil)
-        vkFreeMemory(device.handle, memory, nil)
+        if contents != nil { vk.vkUnmapMemory(device.handle, memory) }
+        vk.vkDestroyBuffer(device.handle, handle, nil)
+        vk.vkFreeMemory(device.handle, memory, nil)
     }
 }
 #endif

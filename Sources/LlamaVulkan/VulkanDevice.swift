@@ -21,8 +21,13 @@ final class VulkanDevice {
 
     /// Opens device `index` of ``VulkanInstance/computeDevices()``, or the preferred one
     /// (discrete GPU, then integrated, virtual, CPU) when `index` is `nil`.
+    /// The commands of the device's instance.
+    var vk: VulkanFunctions { instance.vk }
+
     init(index: Int?) throws(VulkanError) {
-        instance = try VulkanInstance()
+        let instance = try VulkanInstance()
+        self.instance = instance
+        let vk = instance.vk
         let devices = try instance.computeDevices()
         guard !devices.isEmpty else { throw .noDevice }
         let chosen: (device: VkPhysicalDevice, queueFamily: UInt32, info: VulkanDeviceInfo)
@@ -36,12 +41,12 @@ final class VulkanDevice {
         info = chosen.info
 
         var properties = VkPhysicalDeviceProperties()
-        vkGetPhysicalDeviceProperties(physicalDevice, &properties)
+        vk.vkGetPhysicalDeviceProperties(physicalDevice, &properties)
         maxStorageBufferRange = Int(properties.limits.maxStorageBufferRange)
         let counts = elements(of: properties.limits.maxComputeWorkGroupCount, count: 3, as: UInt32.self)
         maxWorkgroupCount = (Int(counts[0]), Int(counts[1]), Int(counts[2]))
         var memory = VkPhysicalDeviceMemoryProperties()
-        vkGetPhysicalDeviceMemoryProperties(physicalDevice, &memory)
+        vk.vkGetPhysicalDeviceMemoryProperties(physicalDevice, &memory)
         memoryTypes = elements(of: memory.memoryTypes, count: Int(memory.memoryTypeCount), as: VkMemoryType.self)
 
         var device: VkDevice?
@@ -56,14 +61,14 @@ final class VulkanDevice {
                 deviceInfo.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO
                 deviceInfo.queueCreateInfoCount = 1
                 deviceInfo.pQueueCreateInfos = queueInfoPointer
-                return vkCreateDevice(chosen.device, &deviceInfo, nil, &device)
+                return vk.vkCreateDevice(chosen.device, &deviceInfo, nil, &device)
             }
         }
         try check(result, "vkCreateDevice")
         handle = device!
 
         var queue: VkQueue?
-        vkGetDeviceQueue(handle, chosen.queueFamily, 0, &queue)
+        vk.vkGetDeviceQueue(handle, chosen.queueFamily, 0, &queue)
         self.queue = queue!
 
         var poolInfo = VkCommandPoolCreateInfo()
@@ -71,9 +76,9 @@ final class VulkanDevice {
         poolInfo.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT.rawValue
         poolInfo.queueFamilyIndex = chosen.queueFamily
         var pool: VkCommandPool?
-        let poolResult = vkCreateCommandPool(handle, &poolInfo, nil, &pool)
+        let poolResult = vk.vkCreateCommandPool(handle, &poolInfo, nil, &pool)
         guard poolResult == VK_SUCCESS, let pool else {
-            vkDestroyDevice(handle, nil)
+            vk.vkDestroyDevice(handle, nil)
             throw .callFailed(call: "vkCreateCommandPool", result: poolResult.rawValue)
         }
         commandPool = pool
@@ -87,12 +92,12 @@ final class VulkanDevice {
         var fenceInfo = VkFenceCreateInfo()
         fenceInfo.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO
         var fence: VkFence?
-        let bufferResult = vkAllocateCommandBuffers(handle, &allocateInfo, &commandBuffer)
-        let fenceResult = vkCreateFence(handle, &fenceInfo, nil, &fence)
+        let bufferResult = vk.vkAllocateCommandBuffers(handle, &allocateInfo, &commandBuffer)
+        let fenceResult = vk.vkCreateFence(handle, &fenceInfo, nil, &fence)
         guard bufferResult == VK_SUCCESS, fenceResult == VK_SUCCESS, let commandBuffer, let fence else {
-            if let fence { vkDestroyFence(handle, fence, nil) }
-            vkDestroyCommandPool(handle, commandPool, nil)
-            vkDestroyDevice(handle, nil)
+            if let fence { vk.vkDestroyFence(handle, fence, nil) }
+            vk.vkDestroyCommandPool(handle, commandPool, nil)
+            vk.vkDestroyDevice(handle, nil)
             let failed = bufferResult == VK_SUCCESS ? ("vkCreateFence", fenceResult) : ("vkAllocateCommandBuffers", bufferResult)
             throw .callFailed(call: failed.0, result: failed.1.rawValue)
         }
@@ -101,10 +106,10 @@ final class VulkanDevice {
     }
 
     deinit {
-        vkDeviceWaitIdle(handle)
-        vkDestroyFence(handle, fence, nil)
-        vkDestroyCommandPool(handle, commandPool, nil)
-        vkDestroyDevice(handle, nil)
+        _ = vk.vkDeviceWaitIdle(handle)
+        vk.vkDestroyFence(handle, fence, nil)
+        vk.vkDestroyCommandPool(handle, commandPool, nil)
+        vk.vkDestroyDevice(handle, nil)
     }
 
     /// A memory type allowed by `typeBits` with all of `required`, preferring one that also has
@@ -117,29 +122,29 @@ final class VulkanDevice {
 
     /// Records commands with `record`, submits them and waits until the device has run them.
     func submitAndWait(_ record: (VkCommandBuffer) throws(VulkanError) -> Void) throws(VulkanError) {
-        try check(vkResetCommandBuffer(commandBuffer, 0), "vkResetCommandBuffer")
+        try check(vk.vkResetCommandBuffer(commandBuffer, 0), "vkResetCommandBuffer")
         var begin = VkCommandBufferBeginInfo()
         begin.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO
         begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT.rawValue
-        try check(vkBeginCommandBuffer(commandBuffer, &begin), "vkBeginCommandBuffer")
+        try check(vk.vkBeginCommandBuffer(commandBuffer, &begin), "vkBeginCommandBuffer")
         do {
             try record(commandBuffer)
         } catch {
-            vkEndCommandBuffer(commandBuffer)
+            _ = vk.vkEndCommandBuffer(commandBuffer)
             throw error
         }
-        try check(vkEndCommandBuffer(commandBuffer), "vkEndCommandBuffer")
+        try check(vk.vkEndCommandBuffer(commandBuffer), "vkEndCommandBuffer")
         var fence: VkFence? = self.fence
-        try check(vkResetFences(handle, 1, &fence), "vkResetFences")
+        try check(vk.vkResetFences(handle, 1, &fence), "vkResetFences")
         let submitResult = withUnsafePointer(to: Optional(commandBuffer)) { buffers in
             var submit = VkSubmitInfo()
             submit.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO
             submit.commandBufferCount = 1
             submit.pCommandBuffers = buffers
-            return vkQueueSubmit(queue, 1, &submit, self.fence)
+            return vk.vkQueueSubmit(queue, 1, &submit, self.fence)
         }
         try check(submitResult, "vkQueueSubmit")
-        try check(vkWaitForFences(handle, 1, &fence, VkBool32(VK_TRUE), UInt64.max), "vkWaitForFences")
+        try check(vk.vkWaitForFences(handle, 1, &fence, VkBool32(VK_TRUE), UInt64.max), "vkWaitForFences")
     }
 }
 #endif

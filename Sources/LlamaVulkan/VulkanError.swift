@@ -2,8 +2,12 @@
 public enum VulkanError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The package was built without the `Vulkan` trait, so there is no Vulkan code in it.
     case builtWithoutVulkan
-    /// No Vulkan instance could be created: no loader, no driver (ICD), or none that supports
-    /// Vulkan 1.1. `result` is the `VkResult`.
+    /// No Vulkan loader library could be opened (the names tried are listed).
+    case loaderUnavailable(String)
+    /// The loader does not provide a Vulkan command LlamaVulkan needs.
+    case missingCommand(String)
+    /// No Vulkan instance could be created: no driver (ICD), or none that supports Vulkan 1.1.
+    /// `result` is the `VkResult`.
     case instanceUnavailable(result: Int32)
     /// The instance lists no device with a compute queue.
     case noDevice
@@ -27,8 +31,12 @@ public enum VulkanError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .builtWithoutVulkan:
             return "LlamaSwift was built without the Vulkan trait; rebuild with --traits Vulkan"
+        case .loaderUnavailable(let names):
+            return "no Vulkan loader (tried \(names)): install one and a driver (e.g. apt install libvulkan1 mesa-vulkan-drivers)"
+        case .missingCommand(let name):
+            return "the Vulkan loader does not provide \(name) (Vulkan 1.1 is needed)"
         case .instanceUnavailable(let result):
-            return "no Vulkan instance (VkResult \(result)): install a Vulkan loader and driver (e.g. apt install libvulkan1 mesa-vulkan-drivers)"
+            return "no Vulkan instance (VkResult \(result)): install a Vulkan driver (e.g. apt install mesa-vulkan-drivers)"
         case .noDevice:
             return "no Vulkan device with a compute queue"
         case .deviceIndexOutOfRange(let index, let count):

@@ -4,8 +4,12 @@ import CVulkan
 /// A Vulkan 1.1 instance and the devices it lists.
 final class VulkanInstance {
     let handle: VkInstance
+    /// The commands of this instance and its devices.
+    let vk: VulkanFunctions
 
     init() throws(VulkanError) {
+        let library = try VulkanLibrary.shared.get()
+        let create: PFN_vkCreateInstance = try library.function("vkCreateInstance", instance: nil)
         var application = VkApplicationInfo()
         application.sType = VK_STRUCTURE_TYPE_APPLICATION_INFO
         application.apiVersion = Self.version(1, 1)
@@ -14,14 +18,21 @@ final class VulkanInstance {
             var info = VkInstanceCreateInfo()
             info.sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO
             info.pApplicationInfo = applicationPointer
-            return vkCreateInstance(&info, nil, &instance)
+            return create(&info, nil, &instance)
         }
         guard result == VK_SUCCESS, let instance else { throw .instanceUnavailable(result: result.rawValue) }
+        do {
+            vk = try VulkanFunctions(instance: instance, library: library)
+        } catch {
+            let destroy: PFN_vkDestroyInstance? = try? library.function("vkDestroyInstance", instance: instance)
+            destroy?(instance, nil)
+            throw error
+        }
         handle = instance
     }
 
     deinit {
-        vkDestroyInstance(handle, nil)
+        vk.vkDestroyInstance(handle, nil)
     }
 
     /// `VK_MAKE_API_VERSION(0, major, minor, 0)`.
@@ -30,31 +41,31 @@ final class VulkanInstance {
     /// Every physical device with a compute queue, in enumeration order, with its description.
     func computeDevices() throws(VulkanError) -> [(device: VkPhysicalDevice, queueFamily: UInt32, info: VulkanDeviceInfo)] {
         var count: UInt32 = 0
-        try check(vkEnumeratePhysicalDevices(handle, &count, nil), "vkEnumeratePhysicalDevices")
+        try check(vk.vkEnumeratePhysicalDevices(handle, &count, nil), "vkEnumeratePhysicalDevices")
         var handles = [VkPhysicalDevice?](repeating: nil, count: Int(count))
-        try check(vkEnumeratePhysicalDevices(handle, &count, &handles), "vkEnumeratePhysicalDevices")
+        try check(vk.vkEnumeratePhysicalDevices(handle, &count, &handles), "vkEnumeratePhysicalDevices")
         var found: [(VkPhysicalDevice, UInt32, VulkanDeviceInfo)] = []
         for case let device? in handles.prefix(Int(count)) {
-            guard let family = Self.computeQueueFamily(device) else { continue }
+            guard let family = computeQueueFamily(device) else { continue }
             var properties = VkPhysicalDeviceProperties()
-            vkGetPhysicalDeviceProperties(device, &properties)
+            vk.vkGetPhysicalDeviceProperties(device, &properties)
             guard properties.apiVersion >= Self.version(1, 1) else { continue }
             let info = VulkanDeviceInfo(
                 index: found.count,
                 name: string(fromCharacters: properties.deviceName),
                 kind: Self.kind(properties.deviceType),
-                deviceLocalMemory: Self.largestDeviceLocalHeap(device)
+                deviceLocalMemory: largestDeviceLocalHeap(device)
             )
             found.append((device, family, info))
         }
         return found
     }
 
-    private static func computeQueueFamily(_ device: VkPhysicalDevice) -> UInt32? {
+    private func computeQueueFamily(_ device: VkPhysicalDevice) -> UInt32? {
         var count: UInt32 = 0
-        vkGetPhysicalDeviceQueueFamilyProperties(device, &count, nil)
+        vk.vkGetPhysicalDeviceQueueFamilyProperties(device, &count, nil)
         var families = [VkQueueFamilyProperties](repeating: VkQueueFamilyProperties(), count: Int(count))
-        vkGetPhysicalDeviceQueueFamilyProperties(device, &count, &families)
+        vk.vkGetPhysicalDeviceQueueFamilyProperties(device, &count, &families)
         let compute = VK_QUEUE_COMPUTE_BIT.rawValue
         return families.prefix(Int(count)).firstIndex { $0.queueFlags & compute != 0 && $0.queueCount > 0 }.map(UInt32.init)
     }
@@ -69,9 +80,9 @@ final class VulkanInstance {
         }
     }
 
-    static func largestDeviceLocalHeap(_ device: VkPhysicalDevice) -> Int {
+    private func largestDeviceLocalHeap(_ device: VkPhysicalDevice) -> Int {
         var memory = VkPhysicalDeviceMemoryProperties()
-        vkGetPhysicalDeviceMemoryProperties(device, &memory)
+        vk.vkGetPhysicalDeviceMemoryProperties(device, &memory)
         let heaps = elements(of: memory.memoryHeaps, count: Int(memory.memoryHeapCount), as: VkMemoryHeap.self)
         let local = VK_MEMORY_HEAP_DEVICE_LOCAL_BIT.rawValue
         return heaps.filter { $0.flags & local != 0 }.map { Int($0.size) }.max() ?? 0

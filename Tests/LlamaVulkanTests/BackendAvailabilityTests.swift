@@ -7,6 +7,14 @@ import Testing
 /// Device listing and selection errors, and the build without the Vulkan trait.
 @Suite struct BackendAvailabilityTests {
     #if LLAMA_VULKAN
+    /// The loader is opened at run time: without one, a clear error instead of a failed start.
+    @Test func aMissingLoaderIsAnError() {
+        #expect(throws: VulkanError.loaderUnavailable("libvulkan-missing.so.9")) {
+            try VulkanLibrary(names: ["libvulkan-missing.so.9"])
+        }
+        #expect(VulkanError.loaderUnavailable("x").description.contains("no Vulkan loader"))
+    }
+
     @Test func listsDevicesAndRejectsAMissingIndex() throws {
         guard try TestDevice.open() != nil, let path = try Fixtures.require("stories260K.gguf") else { return }
         let devices = try VulkanForward.availableDevices()
