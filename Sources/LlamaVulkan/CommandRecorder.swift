@@ -9,10 +9,10 @@ final class CommandRecorder {
     fileprivate let maxSets: Int
     fileprivate var usedSets = 0
 
-    /// A recorder that can bind up to `maxDispatches` dispatches per submission, each with at
-    /// most `maxBindings` buffers.
     private var vk: VulkanFunctions { device.vk }
 
+    /// A recorder that can bind up to `maxDispatches` dispatches per submission, each with at
+    /// most `maxBindings` buffers.
     init(device: VulkanDevice, maxDispatches: Int, maxBindings: Int = 5) throws(VulkanError) {
         self.device = device
         let vk = device.vk

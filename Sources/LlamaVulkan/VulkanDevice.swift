@@ -19,11 +19,11 @@ final class VulkanDevice {
     let commandBuffer: VkCommandBuffer
     private let fence: VkFence
 
-    /// Opens device `index` of ``VulkanInstance/computeDevices()``, or the preferred one
-    /// (discrete GPU, then integrated, virtual, CPU) when `index` is `nil`.
     /// The commands of the device's instance.
     var vk: VulkanFunctions { instance.vk }
 
+    /// Opens device `index` of ``VulkanInstance/computeDevices()``, or the preferred one
+    /// (discrete GPU, then integrated, virtual, CPU) when `index` is `nil`.
     init(index: Int?) throws(VulkanError) {
         let instance = try VulkanInstance()
         self.instance = instance
