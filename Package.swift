@@ -7,12 +7,14 @@ import PackageDescription
 //   swift build -c release                                  portable (any x86-64, arm64)
 //   swift build -c release --traits AVX512VNNI \
 //       -Xswiftc -target-cpu -Xswiftc native                native x86 kernels (README)
+//   swift build --traits Vulkan                             Vulkan compute backend (headers: libvulkan-dev)
 let package = Package(
     name: "LlamaSwift",
     platforms: [.macOS(.v15), .iOS(.v18)],
     products: [
         .library(name: "LlamaSwift", targets: ["LlamaSwift"]),
         .library(name: "GGUF", targets: ["GGUF"]),
+        .library(name: "LlamaVulkan", targets: ["LlamaVulkan"]),
         .executable(name: "gguf-inspect", targets: ["gguf-inspect"]),
         .executable(name: "llama-swift", targets: ["llama-swift"]),
         .executable(name: "llama-swift-bench", targets: ["llama-swift-bench"]),
@@ -25,6 +27,10 @@ let package = Package(
         .trait(
             name: "AVX512VNNI",
             description: "x86-64 kernels using AVX-512 VNNI intrinsics. Build with -target-cpu set to a CPU that has them."
+        ),
+        .trait(
+            name: "Vulkan",
+            description: "The Vulkan compute backend (LlamaVulkan). Building needs the Vulkan headers (apt: libvulkan-dev); the loader is opened at run time."
         ),
     ],
     dependencies: [
@@ -47,6 +53,18 @@ let package = Package(
             ]
         ),
         .target(name: "LlamaTokenizer", dependencies: ["GGUF"]),
+        // The Vulkan headers (apt: libvulkan-dev), only with the Vulkan trait. Nothing links the
+        // loader: LlamaVulkan opens it at run time, so a Vulkan build starts without one.
+        .systemLibrary(name: "CVulkan", path: "Sources/CVulkan"),
+        .target(
+            name: "LlamaVulkan",
+            dependencies: [
+                "GGUF", "LlamaKernels",
+                .target(name: "CVulkan", condition: .when(traits: ["Vulkan"])),
+            ],
+            exclude: ["Shaders"],
+            swiftSettings: [.define("LLAMA_VULKAN", .when(traits: ["Vulkan"]))]
+        ),
         .target(
             name: "LlamaSwift",
             dependencies: [
@@ -67,11 +85,21 @@ let package = Package(
             dependencies: ["LlamaSwift", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/llama-swift-bench"
         ),
+        .executableTarget(
+            name: "kernel-bench",
+            dependencies: ["LlamaKernels", "GGUF"],
+            path: "Benchmarks/kernel-bench"
+        ),
         .target(name: "FixtureSupport", path: "Tests/FixtureSupport"),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "FixtureSupport"]),
         .testTarget(name: "LlamaKernelsTests", dependencies: ["LlamaKernels", "GGUF", "FixtureSupport"]),
         .testTarget(name: "LlamaTokenizerTests", dependencies: ["LlamaTokenizer", "GGUF", "FixtureSupport"]),
         .testTarget(name: "LlamaSwiftTests", dependencies: ["LlamaSwift", "FixtureSupport"]),
+        .testTarget(
+            name: "LlamaVulkanTests",
+            dependencies: ["LlamaVulkan", "LlamaKernels", "GGUF", "FixtureSupport"],
+            swiftSettings: [.define("LLAMA_VULKAN", .when(traits: ["Vulkan"]))]
+        ),
         // Runs the built executables; depending on them makes `swift test` build them first.
         .testTarget(name: "ToolTests", dependencies: ["FixtureSupport", "GGUF", "gguf-inspect", "llama-swift"]),
     ]

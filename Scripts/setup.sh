@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs what LlamaSwift's tests and tools need on a fresh Debian machine with Swift:
-# system packages (when run as root), Python's gguf package for the gguf-py cross-checks,
-# and the model fixtures.
+# system packages when run as root (OpenBLAS for the BLAS trait; the Vulkan headers, loader,
+# lavapipe and glslc for the Vulkan backend), Python's gguf package for the gguf-py
+# cross-checks, and the model fixtures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q >/dev/null
-  apt-get install -y -q --no-install-recommends libopenblas-dev pkg-config >/dev/null
+  apt-get install -y -q --no-install-recommends \
+    libopenblas-dev pkg-config libvulkan-dev mesa-vulkan-drivers glslc >/dev/null
 fi
 python3 -c 'import gguf, numpy' 2>/dev/null || python3 -m pip install -q gguf numpy
 Fixtures/fetch-models.sh

@@ -42,12 +42,3 @@ protocol ActivationFormat {
     /// Encodes `blocks * blockElements` floats.
     static func encode(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int)
 }
-
-/// Activations kept as plain floats, for the float weight types.
-enum FloatActivation: ActivationFormat {
-    static var blockElements: Int { 1 }
-    static var blockBytes: Int { 4 }
-    static func encode(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
-        dst.copyMemory(from: src, byteCount: blocks * 4)
-    }
-}

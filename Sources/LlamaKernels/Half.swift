@@ -16,16 +16,17 @@ func halfToFloat(_ h: UInt16) -> Float {
     return Float(bitPattern: bits | sign)
 }
 
-/// Eight halves to floats at once, with the same rules as ``halfToFloat(_:)``.
+/// Four halves, each in the low 16 bits of a lane, to floats, with the same rules as
+/// ``halfToFloat(_:)`` but no branches.
 @inline(__always)
-func halfToFloat(_ h: SIMD8<UInt16>) -> SIMD8<Float> {
-    let wide = SIMD8<UInt32>(truncatingIfNeeded: h)
-    let magnitude = (wide & 0x7FFF) &<< 13
-    let sign = (wide & 0x8000) &<< 16
-    let scaled = unsafeBitCast(magnitude, to: SIMD8<Float>.self) * halfRebias
-    let special = (wide & 0x7C00) .== 0x7C00
-    let bits = unsafeBitCast(scaled, to: SIMD8<UInt32>.self).replacing(with: magnitude | 0x7F80_0000, where: special)
-    return unsafeBitCast(bits | sign, to: SIMD8<Float>.self)
+func halfToFloat(_ h: SIMD4<UInt32>) -> SIMD4<Float> {
+    let magnitude = (h & 0x7FFF) &<< 13
+    let sign = (h & 0x8000) &<< 16
+    let scaled = unsafeBitCast(unsafeBitCast(magnitude, to: SIMD4<Float>.self) * halfRebias, to: SIMD4<UInt32>.self)
+    // All ones where the exponent is 31 (infinity or NaN): 0x7C00 + 0x0400 is the first value with bit 15 set.
+    let special = 0 &- (((h & 0x7C00) &+ 0x0400) &>> 15)
+    let bits = (scaled & ~special) | ((magnitude | 0x7F80_0000) & special)
+    return unsafeBitCast(bits | sign, to: SIMD4<Float>.self)
 }
 
 /// The nearest binary16 to `value` (ties to even); overflow gives infinity, NaN stays NaN.
@@ -35,7 +36,6 @@ func floatToHalf(_ value: Float) -> UInt16 {
     let magnitude = bits & 0x7FFF_FFFF
     if magnitude >= 0x4780_0000 {  // 65536 and above, infinity, NaN
         if magnitude > 0x7F80_0000 { return sign | 0x7E00 | UInt16(truncatingIfNeeded: (magnitude >> 13) & 0x1FF) }
-        // Values from 65520 up round to infinity; below that the normal path below handles them.
         return sign | 0x7C00
     }
     if magnitude < 0x3880_0000 {  // below 2^-14: half subnormal or zero
@@ -45,10 +45,10 @@ func floatToHalf(_ value: Float) -> UInt16 {
         return sign | UInt16(truncatingIfNeeded: shifted.bitPattern - Float(0.5).bitPattern)
     }
     // Normal range: rebias the exponent, then round away the 13 low fraction bits, ties to even.
+    // Values from 65520 up carry into the infinity pattern.
     let lsb = (magnitude >> 13) & 1
     let rounded = (magnitude &- 0x3800_0000) &+ 0x0FFF &+ lsb
-    let half = rounded >> 13
-    return sign | UInt16(truncatingIfNeeded: min(half, 0x7C00))
+    return sign | UInt16(truncatingIfNeeded: min(rounded >> 13, 0x7C00))
 }
 
 /// The float a bfloat16 bit pattern stands for (bfloat16 is the top half of a float).

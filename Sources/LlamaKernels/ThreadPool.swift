@@ -9,8 +9,8 @@ import Darwin
 /// A persistent pool of worker threads for data-parallel loops.
 ///
 /// The workers are started once, in `init`, and sleep between calls, so ``parallelFor(_:_:)``
-/// creates no threads. Calls from several threads at once are serialised. Do not call
-/// `parallelFor` from inside a body running on the same pool.
+/// creates no threads. Calls from several threads at once are serialised; a call made from
+/// inside a body running on the same pool runs its loop on the calling thread.
 public final class ThreadPool: @unchecked Sendable {
     /// Threads that run bodies, the calling thread included.
     public let threadCount: Int
@@ -43,12 +43,14 @@ public final class ThreadPool: @unchecked Sendable {
     /// a useful amount of work (a few microseconds or more).
     public func parallelFor(_ count: Int, _ body: (Int) -> Void) {
         guard count > 0 else { return }
-        if threadCount == 1 || count == 1 {
+        if threadCount == 1 || count == 1 || state.isCurrentThreadInside {
             for i in 0..<count { body(i) }
             return
         }
         submission.lock()
         defer { submission.unlock() }
+        state.isCurrentThreadInside = true
+        defer { state.isCurrentThreadInside = false }
         withoutActuallyEscaping(body) { body in state.run(count, body) }
     }
 }
@@ -63,6 +65,20 @@ private final class PoolState: @unchecked Sendable {
     private var next = 0
     private var finished = 0
     private var stopping = false
+    /// Marks the threads working for this pool (thread-specific), so that nested calls are seen.
+    private let inside: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    deinit { pthread_key_delete(inside) }
+
+    /// Whether the current thread is running a loop of this pool (a worker, or a caller inside `run`).
+    var isCurrentThreadInside: Bool {
+        get { pthread_getspecific(inside) != nil }
+        set { pthread_setspecific(inside, newValue ? UnsafeRawPointer(bitPattern: 1) : nil) }
+    }
 
     /// Publishes a loop, works on it, and waits until every index has finished.
     func run(_ count: Int, _ body: @escaping (Int) -> Void) {
@@ -92,6 +108,7 @@ private final class PoolState: @unchecked Sendable {
     }
 
     func workerLoop() {
+        isCurrentThreadInside = true
         mutex.lock()
         while !stopping {
             if next < count && body != nil {

@@ -1,8 +1,8 @@
 import GGUF
 
 /// BF16: bfloat16, the top 16 bits of a float.
-enum BF16Format: BlockFormat {
-    typealias Activation = FloatActivation
+enum BF16Format: BlockFormat, FloatWeights {
+    typealias Activation = PairedFloatActivation
     static var type: GGMLType { .bf16 }
     static var blockElements: Int { 1 }
     static var blockBytes: Int { 2 }
@@ -16,11 +16,18 @@ enum BF16Format: BlockFormat {
     }
 
     static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        floatDot(blocks, weights, activation) {
-            let wide = SIMD8<UInt32>(truncatingIfNeeded: $0.loadUnaligned(fromByteOffset: $1 * 2, as: SIMD8<UInt16>.self))
-            return unsafeBitCast(wide &<< 16, to: SIMD8<Float>.self)
-        } scalar: {
-            bf16ToFloat($0.loadUnaligned(fromByteOffset: $1 * 2, as: UInt16.self))
-        }
+        floatDot(BF16Format.self, blocks, weights, activation)
+    }
+
+    /// Even weights from the low halves of four 32-bit lanes, odd ones from the high halves.
+    @inline(__always)
+    static func load8(_ weights: UnsafeRawPointer, _ i: Int) -> (SIMD4<Float>, SIMD4<Float>) {
+        let pairs = weights.loadUnaligned(fromByteOffset: i * 2, as: SIMD4<UInt32>.self)
+        return (unsafeBitCast(pairs &<< 16, to: SIMD4<Float>.self), unsafeBitCast(pairs & 0xFFFF_0000, to: SIMD4<Float>.self))
+    }
+
+    @inline(__always)
+    static func load1(_ weights: UnsafeRawPointer, _ i: Int) -> Float {
+        bf16ToFloat(weights.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self))
     }
 }

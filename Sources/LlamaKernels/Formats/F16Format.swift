@@ -1,8 +1,8 @@
 import GGUF
 
 /// F16: IEEE half precision.
-enum F16Format: BlockFormat {
-    typealias Activation = FloatActivation
+enum F16Format: BlockFormat, FloatWeights {
+    typealias Activation = PairedFloatActivation
     static var type: GGMLType { .f16 }
     static var blockElements: Int { 1 }
     static var blockBytes: Int { 2 }
@@ -16,8 +16,16 @@ enum F16Format: BlockFormat {
     }
 
     static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        floatDot(blocks, weights, activation) { halfToFloat($0.loadUnaligned(fromByteOffset: $1 * 2, as: SIMD8<UInt16>.self)) } scalar: {
-            half($0, $1 * 2)
-        }
+        floatDot(F16Format.self, blocks, weights, activation)
     }
+
+    /// Even weights from the low halves of four 32-bit lanes, odd ones from the high halves.
+    @inline(__always)
+    static func load8(_ weights: UnsafeRawPointer, _ i: Int) -> (SIMD4<Float>, SIMD4<Float>) {
+        let pairs = weights.loadUnaligned(fromByteOffset: i * 2, as: SIMD4<UInt32>.self)
+        return (halfToFloat(pairs & 0xFFFF), halfToFloat(pairs &>> 16))
+    }
+
+    @inline(__always)
+    static func load1(_ weights: UnsafeRawPointer, _ i: Int) -> Float { half(weights, i * 2) }
 }

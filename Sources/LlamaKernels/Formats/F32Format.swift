@@ -1,7 +1,7 @@
 import GGUF
 
 /// F32: plain little-endian floats.
-enum F32Format: BlockFormat {
+enum F32Format: BlockFormat, FloatWeights {
     typealias Activation = FloatActivation
     static var type: GGMLType { .f32 }
     static var blockElements: Int { 1 }
@@ -16,8 +16,14 @@ enum F32Format: BlockFormat {
     }
 
     static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        floatDot(blocks, weights, activation) { $0.loadUnaligned(fromByteOffset: $1 * 4, as: SIMD8<Float>.self) } scalar: {
-            $0.loadUnaligned(fromByteOffset: $1 * 4, as: Float.self)
-        }
+        floatDot(F32Format.self, blocks, weights, activation)
     }
+
+    @inline(__always)
+    static func load8(_ weights: UnsafeRawPointer, _ i: Int) -> (SIMD4<Float>, SIMD4<Float>) {
+        (weights.loadUnaligned(fromByteOffset: i * 4, as: SIMD4<Float>.self), weights.loadUnaligned(fromByteOffset: i * 4 + 16, as: SIMD4<Float>.self))
+    }
+
+    @inline(__always)
+    static func load1(_ weights: UnsafeRawPointer, _ i: Int) -> Float { weights.loadUnaligned(fromByteOffset: i * 4, as: Float.self) }
 }

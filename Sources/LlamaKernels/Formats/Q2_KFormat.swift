@@ -53,27 +53,33 @@ enum Q2_KFormat: BlockFormat {
     }
 
     static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        var sum = SIMD8<Float>()
+        var sum = SIMD4<Float>()
         var offsets: Float = 0
         for b in 0..<blocks {
             let w = weights + b * 84
             let a = activation + b * 292
             let d8 = float(a, 0)
             let packedScales = bytes16(w, 0)
-            var products = SIMD8<Int32>()
+            var products = SIMD4<Int32>()
             for h in 0..<2 {
                 for part in 0..<2 {
-                    let codes = bytes16(w, 16 + h * 32 + part * 16)
+                    // Shifting by a constant each step: a variable shift amount makes Swift's
+                    // SIMD shift a per-lane loop.
+                    var codes = bytes16(w, 16 + h * 32 + part * 16)
                     for quarter in 0..<4 {
-                        let code = signed((codes &>> UInt8(2 * quarter)) & 3)
+                        let code = codes & 3
+                        codes = codes &>> 2
                         let group = h * 8 + quarter * 2 + part
-                        products &+= dotPairs(code, int8x16(a, 4 + group * 16)) &* Int32(packedScales[group] & 0x0F)
+                        products &+= dot4(unsigned: code, int8x16(a, 4 + group * 16)) &* Int32(packedScales[group] & 0x0F)
                     }
                 }
             }
-            let groupSums = SIMD16<Int32>(truncatingIfNeeded: a.loadUnaligned(fromByteOffset: Q8xK.sumsOffset, as: SIMD16<Int16>.self))
-            let minimumSum = (groupSums &* SIMD16<Int32>(truncatingIfNeeded: packedScales &>> 4)).wrappedSum()
-            sum += SIMD8<Float>(products) * (half(w, 80) * d8)
+            var minimumSum: Int32 = 0
+            for group in 0..<16 {
+                let groupSum = a.loadUnaligned(fromByteOffset: Q8xK.sumsOffset + 2 * group, as: Int16.self)
+                minimumSum += Int32(packedScales[group] >> 4) * Int32(groupSum)
+            }
+            sum += toFloatWide(products) * (half(w, 80) * d8)
             offsets += half(w, 82) * d8 * Float(minimumSum)
         }
         return sum.sum() - offsets

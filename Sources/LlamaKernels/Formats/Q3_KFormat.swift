@@ -12,15 +12,12 @@ enum Q3_KFormat: BlockFormat {
     static var blockElements: Int { 256 }
     static var blockBytes: Int { 110 }
 
-    /// The sixteen signed scales of the block at `block`.
+    /// Signed scale `i` (0..<16) of the block at `block`.
     @inline(__always)
-    static func scales(_ block: UnsafeRawPointer) -> SIMD16<Int8> {
-        let lowBytes = block.loadUnaligned(fromByteOffset: 96, as: SIMD8<UInt8>.self)
-        let highBytes = block.loadUnaligned(fromByteOffset: 104, as: SIMD4<UInt8>.self)
-        let low = SIMD16(lowHalf: lowBytes & 0x0F, highHalf: lowBytes &>> 4)
-        let high0 = SIMD8(lowHalf: highBytes & 3, highHalf: (highBytes &>> 2) & 3)
-        let high1 = SIMD8(lowHalf: (highBytes &>> 4) & 3, highHalf: highBytes &>> 6)
-        return signed(low | SIMD16(lowHalf: high0, highHalf: high1) &<< 4) &- 32
+    static func scale(_ block: UnsafeRawPointer, _ i: Int) -> Int32 {
+        let low = (block.load(fromByteOffset: 96 + i % 8, as: UInt8.self) >> UInt8(4 * (i / 8))) & 0x0F
+        let high = (block.load(fromByteOffset: 104 + i % 4, as: UInt8.self) >> UInt8(2 * (i / 4))) & 3
+        return Int32(low | high << 4) - 32
     }
 
     static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int) {
@@ -28,13 +25,12 @@ enum Q3_KFormat: BlockFormat {
             let block = src + b * 110
             let out = dst + b * 256
             let d = half(block, 108)
-            let scales = scales(block)
             for e in 0..<256 {
                 let h = e / 128, r = e % 128
                 let low = (block.load(fromByteOffset: 32 + h * 32 + r % 32, as: UInt8.self) >> UInt8(2 * (r / 32))) & 3
                 let high = (block.load(fromByteOffset: e % 32, as: UInt8.self) >> UInt8(e / 32)) & 1
                 let code = Int(low) - (high == 0 ? 4 : 0)
-                out[e] = d * Float(scales[e / 16]) * Float(code)
+                out[e] = d * Float(scale(block, e / 16)) * Float(code)
             }
         }
     }
@@ -69,26 +65,29 @@ enum Q3_KFormat: BlockFormat {
     }
 
     static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        var sum = SIMD8<Float>()
+        var sum = SIMD4<Float>()
         for b in 0..<blocks {
             let w = weights + b * 110
             let a = activation + b * 292
-            let scales = scales(w)
-            var products = SIMD8<Int32>()
+            var products = SIMD4<Int32>()
             for part in 0..<2 {
-                let highBits = bytes16(w, part * 16)
+                // Shifts by constants, one step per quarter: a variable shift amount makes
+                // Swift's SIMD shift a per-lane loop. High bit 4·h + quarter is next in turn.
+                var highBits = bytes16(w, part * 16)
                 for h in 0..<2 {
-                    let lowBits = bytes16(w, 32 + h * 32 + part * 16)
+                    var lowBits = bytes16(w, 32 + h * 32 + part * 16)
                     for quarter in 0..<4 {
-                        let low = (lowBits &>> UInt8(2 * quarter)) & 3
-                        let clear = ((highBits &>> UInt8(4 * h + quarter)) & 1) ^ 1
+                        let low = lowBits & 3
+                        let clear = (highBits & 1) ^ 1
+                        lowBits = lowBits &>> 2
+                        highBits = highBits &>> 1
                         let code = signed(low) &- signed(clear &<< 2)
                         let group = h * 8 + quarter * 2 + part
-                        products &+= dotPairs(code, int8x16(a, 4 + group * 16)) &* Int32(scales[group])
+                        products &+= dot4(code, int8x16(a, 4 + group * 16)) &* scale(w, group)
                     }
                 }
             }
-            sum += SIMD8<Float>(products) * (half(w, 108) * float(a, 0))
+            sum += toFloatWide(products) * (half(w, 108) * float(a, 0))
         }
         return sum.sum()
     }

@@ -44,14 +44,14 @@ enum Q4_1Format: BlockFormat {
 
     /// Σ (d·q + m)·a = d·Σ q·a + m·Σ a, and the activation block carries Σ a as `s`.
     static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        var sum = SIMD8<Float>()
+        var sum = SIMD4<Float>()
         var offsets: Float = 0
         for b in 0..<blocks {
             let w = weights + b * 20
             let a = activation + b * 40
             let packed = bytes16(w, 4)
-            let products = dotPairs(signed(packed & 0x0F), int8x16(a, 8)) &+ dotPairs(signed(packed &>> 4), int8x16(a, 24))
-            sum += SIMD8<Float>(products) * (half(w, 0) * float(a, 0))
+            let products = dot4(unsigned: packed & 0x0F, int8x16(a, 8)) &+ dot4(unsigned: packed &>> 4, int8x16(a, 24))
+            sum += toFloat(products) * (half(w, 0) * float(a, 0))
             offsets += half(w, 2) * float(a, 4)
         }
         return sum.sum() + offsets

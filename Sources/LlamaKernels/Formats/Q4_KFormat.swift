@@ -42,34 +42,35 @@ enum Q4_KFormat: BlockFormat {
     }
 
     static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        var sum = SIMD8<Float>()
+        #if LLAMA_AVX512_VNNI
+        dotVNNI(weights, activation, blocks: blocks)
+        #else
+        dotPortable(weights, activation, blocks: blocks)
+        #endif
+    }
+
+    /// The portable SIMD dot (the VNNI build's tests compare against it).
+    static func dotPortable(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        var sum = SIMD4<Float>()
         var offsets: Float = 0
         for b in 0..<blocks {
             let w = weights + b * 144
             let a = activation + b * 292
             let d8 = float(a, 0)
             let (scales, minimums) = unpackScaleMins(w + 4)
-            var products = SIMD8<Int32>()
+            var products = SIMD4<Int32>()
             for g in 0..<4 {
                 let p0 = bytes16(w, 16 + g * 32), p1 = bytes16(w, 32 + g * 32)
                 let qa = 4 + g * 64
-                let low = dotPairs(signed(p0 & 0x0F), int8x16(a, qa)) &+ dotPairs(signed(p1 & 0x0F), int8x16(a, qa + 16))
-                let high = dotPairs(signed(p0 &>> 4), int8x16(a, qa + 32)) &+ dotPairs(signed(p1 &>> 4), int8x16(a, qa + 48))
-                products &+= low &* Int32(scales[2 * g]) &+ high &* Int32(scales[2 * g + 1])
+                let low = dot4(unsigned: p0 & 0x0F, int8x16(a, qa)) &+ dot4(unsigned: p1 & 0x0F, int8x16(a, qa + 16))
+                let high = dot4(unsigned: p0 &>> 4, int8x16(a, qa + 32)) &+ dot4(unsigned: p1 &>> 4, int8x16(a, qa + 48))
+                products &+= low &* scales[2 * g] &+ high &* scales[2 * g + 1]
             }
-            sum += SIMD8<Float>(products) * (half(w, 0) * d8)
+            sum += toFloatWide(products) * (half(w, 0) * d8)
             offsets += half(w, 2) * d8 * Float(minimumSum(minimums, a))
         }
         return sum.sum() - offsets
     }
-}
-
-/// Σ minimum[j] × (sum of the activation codes of sub-block j), from the Q8_K block's sums of 16.
-@inline(__always)
-func minimumSum(_ minimums: SIMD8<UInt8>, _ activation: UnsafeRawPointer) -> Int32 {
-    let sums = activation.loadUnaligned(fromByteOffset: Q8xK.sumsOffset, as: SIMD16<Int16>.self)
-    let perSubBlock = SIMD8<Int32>(truncatingIfNeeded: sums.evenHalf) &+ SIMD8<Int32>(truncatingIfNeeded: sums.oddHalf)
-    return (perSubBlock &* SIMD8<Int32>(truncatingIfNeeded: minimums)).wrappedSum()
 }
 
 /// Fits and writes the super-scales and packed sub-block scales/minimums of one Q4_K/Q5_K block

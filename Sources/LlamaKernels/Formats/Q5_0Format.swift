@@ -45,17 +45,20 @@ enum Q5_0Format: BlockFormat {
     }
 
     static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        var sum = SIMD8<Float>()
-        for b in 0..<blocks {
-            let w = weights + b * 22
-            let a = activation + b * 40
-            let fifth = UInt32(littleEndian: w.loadUnaligned(fromByteOffset: 2, as: UInt32.self))
-            let packed = bytes16(w, 6)
-            let low = signed((packed & 0x0F) | fifthBits(UInt16(truncatingIfNeeded: fifth))) &- 16
-            let high = signed((packed &>> 4) | fifthBits(UInt16(truncatingIfNeeded: fifth >> 16))) &- 16
-            let products = dotPairs(low, int8x16(a, 8)) &+ dotPairs(high, int8x16(a, 24))
-            sum += SIMD8<Float>(products) * (half(w, 0) * float(a, 0))
+        fifthBitBytes.withUnsafeBufferPointer { fifthBitTable in
+            let table = fifthBitTable.baseAddress!
+            var sum = SIMD4<Float>()
+            for b in 0..<blocks {
+                let w = weights + b * 22
+                let a = activation + b * 40
+                let fifth = UInt32(littleEndian: w.loadUnaligned(fromByteOffset: 2, as: UInt32.self))
+                let packed = bytes16(w, 6)
+                let low = signed((packed & 0x0F) | fifthBits(UInt16(truncatingIfNeeded: fifth), table)) &- 16
+                let high = signed((packed &>> 4) | fifthBits(UInt16(truncatingIfNeeded: fifth >> 16), table)) &- 16
+                let products = dot4(low, int8x16(a, 8)) &+ dot4(high, int8x16(a, 24))
+                sum += toFloat(products) * (half(w, 0) * float(a, 0))
+            }
+            return sum.sum()
         }
-        return sum.sum()
     }
 }

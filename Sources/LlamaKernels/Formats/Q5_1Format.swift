@@ -50,19 +50,22 @@ enum Q5_1Format: BlockFormat {
 
     /// Σ (d·q + m)·a = d·Σ q·a + m·Σ a, with Σ a carried by the activation block.
     static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        var sum = SIMD8<Float>()
-        var offsets: Float = 0
-        for b in 0..<blocks {
-            let w = weights + b * 24
-            let a = activation + b * 40
-            let fifth = UInt32(littleEndian: w.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
-            let packed = bytes16(w, 8)
-            let low = signed((packed & 0x0F) | fifthBits(UInt16(truncatingIfNeeded: fifth)))
-            let high = signed((packed &>> 4) | fifthBits(UInt16(truncatingIfNeeded: fifth >> 16)))
-            let products = dotPairs(low, int8x16(a, 8)) &+ dotPairs(high, int8x16(a, 24))
-            sum += SIMD8<Float>(products) * (half(w, 0) * float(a, 0))
-            offsets += half(w, 2) * float(a, 4)
+        fifthBitBytes.withUnsafeBufferPointer { fifthBitTable in
+            let table = fifthBitTable.baseAddress!
+            var sum = SIMD4<Float>()
+            var offsets: Float = 0
+            for b in 0..<blocks {
+                let w = weights + b * 24
+                let a = activation + b * 40
+                let fifth = UInt32(littleEndian: w.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
+                let packed = bytes16(w, 8)
+                let low = (packed & 0x0F) | fifthBits(UInt16(truncatingIfNeeded: fifth), table)
+                let high = (packed &>> 4) | fifthBits(UInt16(truncatingIfNeeded: fifth >> 16), table)
+                let products = dot4(unsigned: low, int8x16(a, 8)) &+ dot4(unsigned: high, int8x16(a, 24))
+                sum += toFloat(products) * (half(w, 0) * float(a, 0))
+                offsets += half(w, 2) * float(a, 4)
+            }
+            return sum.sum() + offsets
         }
-        return sum.sum() + offsets
     }
 }

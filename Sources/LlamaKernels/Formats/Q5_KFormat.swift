@@ -47,28 +47,40 @@ enum Q5_KFormat: BlockFormat {
     }
 
     static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        var sum = SIMD8<Float>()
+        #if LLAMA_AVX512_VNNI
+        dotVNNI(weights, activation, blocks: blocks)
+        #else
+        dotPortable(weights, activation, blocks: blocks)
+        #endif
+    }
+
+    /// The portable SIMD dot (the VNNI build's tests compare against it).
+    static func dotPortable(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        var sum = SIMD4<Float>()
         var offsets: Float = 0
         for b in 0..<blocks {
             let w = weights + b * 176
             let a = activation + b * 292
             let d8 = float(a, 0)
             let (scales, minimums) = unpackScaleMins(w + 4)
-            let fifth0 = bytes16(w, 16), fifth1 = bytes16(w, 32)
-            var products = SIMD8<Int32>()
+            // The fifth bits move down by 2 per pair of sub-blocks: constant shifts only, since a
+            // variable amount makes Swift's SIMD shift a per-lane loop.
+            var fifth0 = bytes16(w, 16), fifth1 = bytes16(w, 32)
+            var products = SIMD4<Int32>()
             for g in 0..<4 {
                 let p0 = bytes16(w, 48 + g * 32), p1 = bytes16(w, 64 + g * 32)
                 let qa = 4 + g * 64
-                let lowShift = UInt8(2 * g), highShift = UInt8(2 * g + 1)
-                let c0 = (p0 & 0x0F) | ((fifth0 &>> lowShift) & 1) &<< 4
-                let c1 = (p1 & 0x0F) | ((fifth1 &>> lowShift) & 1) &<< 4
-                let c2 = (p0 &>> 4) | ((fifth0 &>> highShift) & 1) &<< 4
-                let c3 = (p1 &>> 4) | ((fifth1 &>> highShift) & 1) &<< 4
-                let low = dotPairs(signed(c0), int8x16(a, qa)) &+ dotPairs(signed(c1), int8x16(a, qa + 16))
-                let high = dotPairs(signed(c2), int8x16(a, qa + 32)) &+ dotPairs(signed(c3), int8x16(a, qa + 48))
-                products &+= low &* Int32(scales[2 * g]) &+ high &* Int32(scales[2 * g + 1])
+                let c0 = (p0 & 0x0F) | (fifth0 & 1) &<< 4
+                let c1 = (p1 & 0x0F) | (fifth1 & 1) &<< 4
+                let c2 = (p0 &>> 4) | ((fifth0 &>> 1) & 1) &<< 4
+                let c3 = (p1 &>> 4) | ((fifth1 &>> 1) & 1) &<< 4
+                fifth0 = fifth0 &>> 2
+                fifth1 = fifth1 &>> 2
+                let low = dot4(unsigned: c0, int8x16(a, qa)) &+ dot4(unsigned: c1, int8x16(a, qa + 16))
+                let high = dot4(unsigned: c2, int8x16(a, qa + 32)) &+ dot4(unsigned: c3, int8x16(a, qa + 48))
+                products &+= low &* scales[2 * g] &+ high &* scales[2 * g + 1]
             }
-            sum += SIMD8<Float>(products) * (half(w, 0) * d8)
+            sum += toFloatWide(products) * (half(w, 0) * d8)
             offsets += half(w, 2) * d8 * Float(minimumSum(minimums, a))
         }
         return sum.sum() - offsets

@@ -53,28 +53,40 @@ enum Q6_KFormat: BlockFormat {
     }
 
     static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        var sum = SIMD8<Float>()
+        #if LLAMA_AVX512_VNNI
+        dotVNNI(weights, activation, blocks: blocks)
+        #else
+        dotPortable(weights, activation, blocks: blocks)
+        #endif
+    }
+
+    /// The portable SIMD dot (the VNNI build's tests compare against it).
+    static func dotPortable(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        var sum = SIMD4<Float>()
         for b in 0..<blocks {
             let w = weights + b * 210
             let a = activation + b * 292
-            var products = SIMD8<Int32>()
+            var products = SIMD4<Int32>()
             for h in 0..<2 {
                 for part in 0..<2 {  // weights 16·part ..< 16·part + 16 of each run of 32
                     let lowBytes0 = bytes16(w, h * 64 + part * 16)
                     let lowBytes1 = bytes16(w, h * 64 + 32 + part * 16)
-                    let highBytes = bytes16(w, 128 + h * 32 + part * 16)
+                    // Shifted by a constant per quarter: a variable amount makes Swift's SIMD
+                    // shift a per-lane loop.
+                    var highBytes = bytes16(w, 128 + h * 32 + part * 16)
                     for quarter in 0..<4 {
                         let lowBytes = quarter % 2 == 0 ? lowBytes0 : lowBytes1
                         let low = quarter < 2 ? lowBytes & 0x0F : lowBytes &>> 4
-                        let high = ((highBytes &>> UInt8(2 * quarter)) & 3) &<< 4
+                        let high = (highBytes & 3) &<< 4
+                        highBytes = highBytes &>> 2
                         let code = signed(low | high) &- 32
                         let group = h * 8 + quarter * 2 + part
                         let scale = Int32(w.load(fromByteOffset: 192 + group, as: Int8.self))
-                        products &+= dotPairs(code, int8x16(a, 4 + group * 16)) &* scale
+                        products &+= dot4(code, int8x16(a, 4 + group * 16)) &* scale
                     }
                 }
             }
-            sum += SIMD8<Float>(products) * (half(w, 208) * float(a, 0))
+            sum += toFloatWide(products) * (half(w, 208) * float(a, 0))
         }
         return sum.sum()
     }

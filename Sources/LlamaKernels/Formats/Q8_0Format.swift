@@ -29,12 +29,21 @@ enum Q8_0Format: BlockFormat {
     }
 
     static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        var sum = SIMD8<Float>()
+        #if LLAMA_AVX512_VNNI
+        dotVNNI(weights, activation, blocks: blocks)
+        #else
+        dotPortable(weights, activation, blocks: blocks)
+        #endif
+    }
+
+    /// The portable SIMD dot (the VNNI build's tests compare against it).
+    static func dotPortable(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        var sum = SIMD4<Float>()
         for b in 0..<blocks {
             let w = weights + b * 34
             let a = activation + b * 40
-            let products = dotPairs(int8x16(w, 2), int8x16(a, 8)) &+ dotPairs(int8x16(w, 18), int8x16(a, 24))
-            sum += SIMD8<Float>(products) * (half(w, 0) * float(a, 0))
+            let products = dot4(int8x16(w, 2), int8x16(a, 8)) &+ dot4(int8x16(w, 18), int8x16(a, 24))
+            sum += toFloat(products) * (half(w, 0) * float(a, 0))
         }
         return sum.sum()
     }

@@ -1,0 +1,37 @@
+// Q5_K: super-blocks of 256 elements in 176 bytes:
+//   0: f16 d, 2: f16 dmin, 4: 12 bytes packing eight 6-bit (scale, min) pairs,
+//   16: 32 bytes of fifth bits, 48: 128 bytes of low nibbles.
+// Sub-block s (32 elements) of 64-element chunk c = s / 2 reads nibble (s odd: high, even: low)
+// of byte 32 * c + l, and bit s of high-bit byte l (l = element index within the sub-block).
+// value = d * scale[s] * q - dmin * min[s].
+void scaleAndMin(uint offset, uint s, out float scale, out float minimum) {
+    uint packed = offset + 4u;
+    if (s < 4u) {
+        scale = float(weightByte(packed + s) & 63u);
+        minimum = float(weightByte(packed + s + 4u) & 63u);
+    } else {
+        uint low = weightByte(packed + s + 4u);
+        scale = float((low & 0xFu) | ((weightByte(packed + s - 4u) >> 6) << 4));
+        minimum = float((low >> 4) | ((weightByte(packed + s) >> 6) << 4));
+    }
+}
+
+void dequantGroup(uint row, uint group, out float v[16]) {
+    uint block = row * (p.K / 256u) + group / 16u;
+    uint offset = block * 176u;
+    uint g = group % 16u;
+    uint s = g / 2u;
+    uint firstL = (g & 1u) * 16u;
+    float scale;
+    float minimum;
+    scaleAndMin(offset, s, scale, minimum);
+    float d = weightHalf(offset) * scale;
+    float m = weightHalf(offset + 2u) * minimum;
+    uint nibbleShift = (s & 1u) * 4u;
+    uvec4 lows = weightBytes16(offset + 48u + (s / 2u) * 32u + firstL);
+    uvec4 highs = weightBytes16(offset + 16u + firstL);
+    for (uint i = 0u; i < 16u; i++) {
+        uint q = ((byteOf(lows, i) >> nibbleShift) & 0xFu) | (((byteOf(highs, i) >> s) & 1u) << 4);
+        v[i] = d * float(q) - m;
+    }
+}
