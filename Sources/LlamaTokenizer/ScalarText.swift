@@ -1,0 +1,81 @@
+/// Text decoded to Unicode scalars once, with the character classes the pre-tokenizers test
+/// and each scalar's UTF-8 offset, so that splitting never touches `String` or `Character`.
+struct ScalarText {
+    /// Class bits of one scalar.
+    struct Classes: OptionSet {
+        let rawValue: UInt8
+        static let letter = Classes(rawValue: 1)
+        static let number = Classes(rawValue: 2)
+        static let whitespace = Classes(rawValue: 4)
+        static let punctuation = Classes(rawValue: 8)
+        /// The scalar has an assigned general category (llama.cpp treats unassigned scalars as
+        /// belonging to no class at all).
+        static let assigned = Classes(rawValue: 16)
+    }
+
+    private(set) var scalars: [UInt32] = []
+    private(set) var classes: [Classes] = []
+    /// UTF-8 offset of each scalar, plus the end offset.
+    private(set) var offsets: [Int] = []
+
+    var count: Int { scalars.count }
+
+    /// Decodes `bytes`, which must be valid UTF-8 (it comes from a `String`).
+    init(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        scalars.reserveCapacity(bytes.count)
+        classes.reserveCapacity(bytes.count)
+        offsets.reserveCapacity(bytes.count + 1)
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let lead = bytes[i]
+            var value: UInt32
+            var length: Int
+            switch lead {
+            case 0..<0x80: value = UInt32(lead); length = 1
+            case 0xC0..<0xE0: value = UInt32(lead & 0x1F); length = 2
+            case 0xE0..<0xF0: value = UInt32(lead & 0x0F); length = 3
+            case 0xF0..<0xF8: value = UInt32(lead & 0x07); length = 4
+            default: value = 0xFFFD; length = 1
+            }
+            if i + length > n { value = 0xFFFD; length = n - i }
+            else if length > 1 {
+                for k in 1..<length { value = (value << 6) | UInt32(bytes[i + k] & 0x3F) }
+            }
+            scalars.append(value)
+            classes.append(Self.classify(value))
+            offsets.append(i)
+            i += length
+        }
+        offsets.append(n)
+    }
+
+    private static let asciiClasses: [Classes] = (0..<128).map { classifySlow(UInt32($0)) }
+
+    @inline(__always)
+    static func classify(_ value: UInt32) -> Classes {
+        value < 128 ? asciiClasses[Int(value)] : classifySlow(value)
+    }
+
+    private static func classifySlow(_ value: UInt32) -> Classes {
+        guard let scalar = Unicode.Scalar(value) else { return [] }
+        let properties = scalar.properties
+        var result: Classes = []
+        switch properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
+            result.insert(.letter)
+        case .decimalNumber, .letterNumber, .otherNumber:
+            result.insert(.number)
+        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
+             .initialPunctuation, .finalPunctuation, .otherPunctuation:
+            result.insert(.punctuation)
+        case .unassigned:
+            return properties.isWhitespace ? [.whitespace] : []
+        default:
+            break
+        }
+        result.insert(.assigned)
+        if properties.isWhitespace { result.insert(.whitespace) }
+        return result
+    }
+}
