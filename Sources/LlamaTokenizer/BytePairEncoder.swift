@@ -10,14 +10,12 @@ struct BytePairEncoder: Sendable {
     /// Emit a word that is itself a token without merging (llama.cpp's `ignore_merges`, LLaMA 3).
     let ignoreMerges: Bool
 
-    /// Words longer than this merge through a heap instead of repeated scans.
-    private static let scanLimit = 48
+    /// Words longer than this many bytes merge through a heap instead of repeated scans.
+    private static let scanLimit = 256
 
-    /// Reusable buffers for one encode call.
+    /// Reusable memory for one encode call.
     struct Scratch {
-        var ids: [Int32] = []
-        var ranks: [Int32] = []
-        var results: [Int32] = []
+        var buffer: [Int32] = []
     }
 
     func encode(word: UnsafeBufferPointer<UInt8>, into output: inout [Int], scratch: inout Scratch) {
@@ -32,40 +30,48 @@ struct BytePairEncoder: Sendable {
         }
     }
 
-    private func mergeByScanning(_ word: UnsafeBufferPointer<UInt8>, into output: inout [Int], scratch: inout Scratch) {
-        scratch.ids.removeAll(keepingCapacity: true)
-        scratch.ranks.removeAll(keepingCapacity: true)
-        scratch.results.removeAll(keepingCapacity: true)
-        for byte in word { scratch.ids.append(byteTokens[Int(byte)]) }
-        for i in 0..<(scratch.ids.count - 1) {
-            let rule = merges.find(scratch.ids[i], scratch.ids[i + 1])
-            scratch.ranks.append(rule?.rank ?? .max)
-            scratch.results.append(rule?.result ?? -1)
+    /// Merges a short word in place: the ids of its symbols, the rank of each adjacent pair's
+    /// rule (`Int32.max` when none) and the id that rule makes, in one scratch buffer.
+    func mergeByScanning(_ word: UnsafeBufferPointer<UInt8>, into output: inout [Int], scratch: inout Scratch) {
+        let n = word.count
+        if scratch.buffer.count < 3 * n { scratch.buffer = [Int32](repeating: 0, count: 3 * Self.scanLimit) }
+        scratch.buffer.withUnsafeMutableBufferPointer { buffer in
+            let ids = buffer.baseAddress!
+            let ranks = ids + n
+            let results = ranks + n
+            byteTokens.withUnsafeBufferPointer { byteTokens in
+                for i in 0..<n { ids[i] = byteTokens[Int(word[i])] }
+            }
+            @inline(__always) func findRule(_ i: Int) {
+                if let rule = merges.find(ids[i], ids[i + 1]) {
+                    ranks[i] = rule.rank
+                    results[i] = rule.result
+                } else {
+                    ranks[i] = .max
+                }
+            }
+            for i in 0..<(n - 1) { findRule(i) }
+            var count = n
+            while count > 1 {
+                var best = -1
+                var bestRank = Int32.max
+                for i in 0..<(count - 1) where ranks[i] < bestRank {
+                    best = i
+                    bestRank = ranks[i]
+                }
+                guard best >= 0 else { break }
+                ids[best] = results[best]
+                for i in (best + 1)..<(count - 1) { ids[i] = ids[i + 1] }
+                for i in best..<(count - 2) where best < count - 2 {
+                    ranks[i] = ranks[i + 1]
+                    results[i] = results[i + 1]
+                }
+                count -= 1
+                if best > 0 { findRule(best - 1) }
+                if best < count - 1 { findRule(best) }
+            }
+            for i in 0..<count where ids[i] >= 0 { output.append(Int(ids[i])) }
         }
-        while true {
-            var best = -1
-            var bestRank = Int32.max
-            for i in 0..<scratch.ranks.count where scratch.ranks[i] < bestRank {
-                best = i
-                bestRank = scratch.ranks[i]
-            }
-            guard best >= 0 else { break }
-            scratch.ids[best] = scratch.results[best]
-            scratch.ids.remove(at: best + 1)
-            scratch.ranks.remove(at: best)
-            scratch.results.remove(at: best)
-            if best > 0 {
-                let rule = merges.find(scratch.ids[best - 1], scratch.ids[best])
-                scratch.ranks[best - 1] = rule?.rank ?? .max
-                scratch.results[best - 1] = rule?.result ?? -1
-            }
-            if best < scratch.ranks.count {
-                let rule = merges.find(scratch.ids[best], scratch.ids[best + 1])
-                scratch.ranks[best] = rule?.rank ?? .max
-                scratch.results[best] = rule?.result ?? -1
-            }
-        }
-        for id in scratch.ids where id >= 0 { output.append(Int(id)) }
     }
 
     private struct Candidate: MergeCandidate {
@@ -81,7 +87,7 @@ struct BytePairEncoder: Sendable {
         }
     }
 
-    private func mergeWithHeap(_ word: UnsafeBufferPointer<UInt8>, into output: inout [Int]) {
+    func mergeWithHeap(_ word: UnsafeBufferPointer<UInt8>, into output: inout [Int]) {
         var ids = word.map { byteTokens[Int($0)] }
         let n = ids.count
         var next = (0..<n).map { Int32($0 + 1 < n ? $0 + 1 : -1) }
