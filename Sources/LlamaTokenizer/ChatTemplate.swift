@@ -28,10 +28,10 @@ public enum ChatTemplate: Sendable, Equatable {
         }
     }
 
-    /// The template a model uses: its `tokenizer.chat_template` when recognised; without one,
-    /// a guess from the vocabulary's special tokens (`<|im_start|>`: ChatML,
-    /// `<|start_header_id|>`: LLaMA 3, a SentencePiece vocabulary with `[INST]`-free LLaMA
-    /// tokens: LLaMA 2). `nil` when neither tells.
+    /// The template a model uses: its `tokenizer.chat_template` when present (`nil` when that
+    /// template is not a known format); without one, a guess from the vocabulary's tokens
+    /// (`<|im_start|>`: ChatML, `<|start_header_id|>`: LLaMA 3, a SentencePiece vocabulary with
+    /// `</s>`: LLaMA 2). `nil` when neither tells.
     public static func forModel(metadata: GGUFMetadata, tokenizer: LlamaTokenizer? = nil) -> ChatTemplate? {
         if let jinja = try? metadata.string("tokenizer.chat_template") {
             return ChatTemplate(jinja: jinja)

@@ -205,7 +205,7 @@ public final class LlamaTokenizer: Sendable {
         texts.indices.contains(token) ? texts[token] : nil
     }
 
-    /// The id of the token whose stored text is exactly `text`, or `nil`.
+    /// The id of the first token whose stored text is exactly `text`, or `nil` (a linear search).
     public func tokenID(forText text: String) -> Int? {
         texts.firstIndex(of: text)
     }
