@@ -16,6 +16,7 @@ struct BytePairEncoder: Sendable {
     /// Reusable memory for one encode call.
     struct Scratch {
         var buffer: [Int32] = []
+        var memo = MergeMemo()
     }
 
     func encode(word: UnsafeBufferPointer<UInt8>, into output: inout [Int], scratch: inout Scratch) {
@@ -43,7 +44,7 @@ struct BytePairEncoder: Sendable {
                 for i in 0..<n { ids[i] = byteTokens[Int(word[i])] }
             }
             @inline(__always) func findRule(_ i: Int) {
-                if let rule = merges.find(ids[i], ids[i + 1]) {
+                if let rule = scratch.memo.find(ids[i], ids[i + 1], in: merges) {
                     ranks[i] = rule.rank
                     results[i] = rule.result
                 } else {

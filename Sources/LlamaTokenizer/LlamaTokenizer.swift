@@ -213,23 +213,38 @@ public final class LlamaTokenizer: Sendable {
     private static func parseMerges(_ rules: [String], lookup: TokenLookup) throws(TokenizerError) -> MergeTable {
         var parsed: [(left: Int32, right: Int32, result: Int32)] = []
         parsed.reserveCapacity(rules.count)
+        var joined: [UInt8] = []
         for (index, rule) in rules.enumerated() {
-            let utf8 = Array(rule.utf8)
-            guard let space = utf8.dropFirst().firstIndex(of: 0x20) else {
-                throw .invalidMerge(index: index, rule: rule, reason: "no space between the two parts")
+            var rule = rule
+            let outcome: Result<(Int32, Int32, Int32), TokenizerError> = rule.withUTF8 { utf8 in
+                func failure(_ reason: String) -> Result<(Int32, Int32, Int32), TokenizerError> {
+                    .failure(.invalidMerge(index: index, rule: String(decoding: utf8, as: UTF8.self), reason: reason))
+                }
+                func part(_ range: Range<Int>) -> String { String(decoding: utf8[range], as: UTF8.self) }
+                guard let space = utf8.dropFirst().firstIndex(of: 0x20) else {
+                    return failure("no space between the two parts")
+                }
+                let leftRange = 0..<space
+                let rightRange = (space + 1)..<utf8.count
+                joined.removeAll(keepingCapacity: true)
+                guard ByteUnicode.append(encoded: UnsafeBufferPointer(rebasing: utf8[leftRange]), to: &joined),
+                      let left = joined.withUnsafeBufferPointer({ lookup.find($0) }) else {
+                    return failure("'\(part(leftRange))' is not a token")
+                }
+                let leftCount = joined.count
+                guard ByteUnicode.append(encoded: UnsafeBufferPointer(rebasing: utf8[rightRange]), to: &joined),
+                      let right = joined.withUnsafeBufferPointer({ lookup.find(UnsafeBufferPointer(rebasing: $0[leftCount...])) }) else {
+                    return failure("'\(part(rightRange))' is not a token")
+                }
+                guard let result = joined.withUnsafeBufferPointer({ lookup.find($0) }) else {
+                    return failure("'\(part(leftRange))\(part(rightRange))' is not a token")
+                }
+                return .success((left, right, result))
             }
-            let leftText = String(decoding: utf8[..<space], as: UTF8.self)
-            let rightText = String(decoding: utf8[(space + 1)...], as: UTF8.self)
-            guard let left = ByteUnicode.bytes(ofEncoded: leftText), let leftID = lookup.find(left) else {
-                throw .invalidMerge(index: index, rule: rule, reason: "'\(leftText)' is not a token")
+            switch outcome {
+            case .success(let rule): parsed.append(rule)
+            case .failure(let error): throw error
             }
-            guard let right = ByteUnicode.bytes(ofEncoded: rightText), let rightID = lookup.find(right) else {
-                throw .invalidMerge(index: index, rule: rule, reason: "'\(rightText)' is not a token")
-            }
-            guard let result = lookup.find(left + right) else {
-                throw .invalidMerge(index: index, rule: rule, reason: "'\(leftText)\(rightText)' is not a token")
-            }
-            parsed.append((leftID, rightID, result))
         }
         return MergeTable(parsed)
     }
