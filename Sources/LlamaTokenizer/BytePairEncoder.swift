@@ -17,9 +17,27 @@ struct BytePairEncoder: Sendable {
     struct Scratch {
         var buffer: [Int32] = []
         var memo = MergeMemo()
+        var cache: WordCache
+
+        /// Scratch memory for encoding about `inputLength` bytes.
+        init(inputLength: Int) {
+            cache = WordCache(inputLength: inputLength)
+        }
     }
 
     func encode(word: UnsafeBufferPointer<UInt8>, into output: inout [Int], scratch: inout Scratch) {
+        guard word.count <= WordCache.maxWordLength else {
+            encodeUncached(word: word, into: &output, scratch: &scratch)
+            return
+        }
+        let hash = TokenLookup.hash(word)
+        if scratch.cache.append(word, hash: hash, to: &output) { return }
+        let first = output.count
+        encodeUncached(word: word, into: &output, scratch: &scratch)
+        scratch.cache.insert(word, hash: hash, tokens: output[first...])
+    }
+
+    private func encodeUncached(word: UnsafeBufferPointer<UInt8>, into output: inout [Int], scratch: inout Scratch) {
         if ignoreMerges || word.count == 1, let id = lookup.find(word) {
             output.append(Int(id))
             return

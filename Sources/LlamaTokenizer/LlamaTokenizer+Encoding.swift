@@ -36,7 +36,7 @@ extension LlamaTokenizer {
                 }
             }
         case .bytePair(let bpe, let pre):
-            var scratch = BytePairEncoder.Scratch()
+            var scratch = BytePairEncoder.Scratch(inputLength: bytes.count)
             for fragment in fragments {
                 switch fragment {
                 case .text(let range):

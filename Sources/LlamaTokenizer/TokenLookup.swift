@@ -1,46 +1,52 @@
 /// An immutable hash map from byte strings to token ids, probed with byte spans so that
 /// lookups during encoding never build a `String` or an `Array`.
 ///
-/// Keys live back to back in one buffer; the table is open-addressed with linear probing.
-/// When two entries share a key the later one wins, as in llama.cpp's text-to-id map.
+/// Keys live back to back in one buffer. Each slot of the open-addressed table (linear
+/// probing) holds 32 bits of the key's hash beside the entry index, so a probe that misses
+/// rarely touches the keys; an entry's start, end and value sit together. When two entries
+/// share a key the later one wins, as in llama.cpp's text-to-id map.
 struct TokenLookup: Sendable {
+    private static let emptySlot = UInt64.max
     private let storage: [UInt8]
-    private let starts: [Int32]
-    private let values: [Int32]
-    private let slots: [Int32]
+    /// Per entry: start, end (in `storage`) and value.
+    private let entries: [Int32]
+    /// Per slot: hash << 32 | entry index, or `emptySlot`.
+    private let slots: [UInt64]
     private let mask: Int
 
     /// Builds the map from `(key, value)` pairs.
-    init(_ entries: [(key: [UInt8], value: Int32)]) {
+    init(_ pairs: [(key: [UInt8], value: Int32)]) {
         var storage: [UInt8] = []
-        storage.reserveCapacity(entries.reduce(0) { $0 + $1.key.count })
-        var starts: [Int32] = [0]
-        var values: [Int32] = []
-        for entry in entries {
-            storage.append(contentsOf: entry.key)
-            starts.append(Int32(storage.count))
-            values.append(entry.value)
+        storage.reserveCapacity(pairs.reduce(0) { $0 + $1.key.count })
+        var entries: [Int32] = []
+        entries.reserveCapacity(pairs.count * 3)
+        for pair in pairs {
+            entries.append(Int32(storage.count))
+            storage.append(contentsOf: pair.key)
+            entries.append(Int32(storage.count))
+            entries.append(pair.value)
         }
         var capacity = 16
-        while capacity < entries.count * 2 { capacity <<= 1 }
-        var slots = [Int32](repeating: -1, count: capacity)
+        while capacity < pairs.count * 2 { capacity <<= 1 }
+        var slots = [UInt64](repeating: Self.emptySlot, count: capacity)
         let mask = capacity - 1
         storage.withUnsafeBufferPointer { bytes in
-            for index in 0..<entries.count {
-                let key = UnsafeBufferPointer(rebasing: bytes[Int(starts[index])..<Int(starts[index + 1])])
-                var slot = Self.hash(key) & mask
-                while slots[slot] >= 0 {
-                    let other = Int(slots[slot])
-                    let otherKey = UnsafeBufferPointer(rebasing: bytes[Int(starts[other])..<Int(starts[other + 1])])
-                    if otherKey.elementsEqual(key) { break }
+            func key(_ entry: Int) -> UnsafeBufferPointer<UInt8> {
+                UnsafeBufferPointer(rebasing: bytes[Int(entries[3 * entry])..<Int(entries[3 * entry + 1])])
+            }
+            for entry in 0..<pairs.count {
+                let hash = Self.hash(key(entry))
+                var slot = Int(truncatingIfNeeded: hash) & mask
+                while slots[slot] != Self.emptySlot {
+                    let other = Int(UInt32(truncatingIfNeeded: slots[slot]))
+                    if slots[slot] >> 32 == hash >> 32 && key(other).elementsEqual(key(entry)) { break }
                     slot = (slot + 1) & mask
                 }
-                slots[slot] = Int32(index)
+                slots[slot] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(entry)
             }
         }
         self.storage = storage
-        self.starts = starts
-        self.values = values
+        self.entries = entries
         self.slots = slots
         self.mask = mask
     }
@@ -48,16 +54,24 @@ struct TokenLookup: Sendable {
     /// The value stored for the bytes of `key`, or `nil`.
     @inline(__always)
     func find(_ key: UnsafeBufferPointer<UInt8>) -> Int32? {
-        var slot = Self.hash(key) & mask
-        return storage.withUnsafeBufferPointer { bytes in
+        let hash = Self.hash(key)
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        let tag = hash >> 32
+        return slots.withUnsafeBufferPointer { slots in
             while true {
-                let entry = Int(slots[slot])
-                if entry < 0 { return nil }
-                let start = Int(starts[entry])
-                let length = Int(starts[entry + 1]) - start
-                if length == key.count,
-                   key.count == 0 || memoryEqual(bytes.baseAddress! + start, key.baseAddress!, key.count) {
-                    return values[entry]
+                let stored = slots[slot]
+                if stored == Self.emptySlot { return nil }
+                if stored >> 32 == tag {
+                    let entry = 3 * Int(UInt32(truncatingIfNeeded: stored))
+                    let found: Int32? = entries.withUnsafeBufferPointer { entries in
+                        let start = Int(entries[entry])
+                        guard Int(entries[entry + 1]) - start == key.count else { return nil }
+                        let equal = storage.withUnsafeBufferPointer { bytes in
+                            key.count == 0 || memoryEqual(bytes.baseAddress! + start, key.baseAddress!, key.count)
+                        }
+                        return equal ? entries[entry + 2] : nil
+                    }
+                    if let found { return found }
                 }
                 slot = (slot + 1) & mask
             }
@@ -70,18 +84,21 @@ struct TokenLookup: Sendable {
         return bytes.withUnsafeBufferPointer { find($0) }
     }
 
+    /// 64-bit FNV-1a with a final mix: the low bits pick the slot, the high 32 are the tag.
     @inline(__always)
-    private static func hash(_ key: UnsafeBufferPointer<UInt8>) -> Int {
+    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in key {
             h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
         }
-        return Int(truncatingIfNeeded: h ^ (h >> 29))
+        h ^= h >> 29
+        h = h &* 0xBF58_476D_1CE4_E5B9
+        return h ^ (h >> 32)
     }
 }
 
 @inline(__always)
-private func memoryEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+func memoryEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
     for i in 0..<count where a[i] != b[i] { return false }
     return true
 }

@@ -12,7 +12,7 @@ import Testing
             Array("abcdefghijklmnopqrstuvwxyzABCDE    ,.;!?'0123456789".unicodeScalars),
             Array("ぁあぃいぅうぇえぉおかがきぎくぐけげこごさざしじすずせぜそぞただちぢっつづてでとどなにぬねのはばぱ😀😁🦙🚀".unicodeScalars),
         ]
-        var scratch = BytePairEncoder.Scratch()
+        var scratch = BytePairEncoder.Scratch(inputLength: 0)
         for _ in 0..<400 {
             let alphabet = alphabets[generator.next(alphabets.count)]
             var word = String.UnicodeScalarView()
