@@ -13,8 +13,10 @@ extension LlamaTokenizer {
         return text.withUTF8 { encode(utf8: $0, addSpecial: addSpecial, parseSpecial: parseSpecial) }
     }
 
-    /// Encodes UTF-8 text to token ids; see ``encode(_:addSpecial:parseSpecial:)``.
-    /// Invalid UTF-8 is read as U+FFFD per bad sequence.
+    /// Encodes UTF-8 text to token ids without building a `String`; see
+    /// ``encode(_:addSpecial:parseSpecial:)``. Invalid UTF-8 never traps: its bytes are encoded
+    /// as they are (SentencePiece byte tokens, BPE byte characters), but where words break
+    /// around them may differ from llama.cpp.
     public func encode(utf8 bytes: UnsafeBufferPointer<UInt8>, addSpecial: Bool = true, parseSpecial: Bool = false) -> [Int] {
         var output: [Int] = []
         output.reserveCapacity(bytes.count / 3 + 2)

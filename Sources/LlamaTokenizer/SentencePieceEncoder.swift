@@ -32,7 +32,7 @@ struct SentencePieceEncoder: Sendable {
         var offset = 0
         while offset < n {
             let lead = text[offset]
-            let charLength = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+            let charLength = lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4  // by lead byte, as llama.cpp
             let size = min(charLength, n - offset)
             prev.append(Int32(start.count) - 1)
             start.append(Int32(offset))

@@ -48,3 +48,18 @@ import Testing
         #expect(tokenizer.decode([Int.max, -5]) == "")
     }
 }
+
+/// Bytes that are not UTF-8 are encoded byte by byte and come back unchanged.
+@Suite struct InvalidUTF8Tests {
+    static let inputs: [[UInt8]] = [[0xFF, 0x41], [0x41, 0xE4, 0xB8], [0x80, 0x80, 0x20, 0x41], [0xF0, 0x9F, 0x41, 0xC3]]
+
+    @Test(arguments: ["tokenizer/ggml-vocab-llama-bpe.gguf", "tokenizer/ggml-vocab-llama-spm.gguf"])
+    func invalidBytesRoundTrip(vocabulary: String) throws {
+        guard let tokenizer = try TestTokenizers.load(vocabulary) else { return }
+        for input in Self.inputs {
+            let tokens = input.withUnsafeBufferPointer { tokenizer.encode(utf8: $0, addSpecial: false) }
+            #expect(!tokens.isEmpty)
+            #expect(tokenizer.decodeBytes(tokens) == input, "input \(input)")
+        }
+    }
+}
