@@ -51,7 +51,8 @@ public final class LlamaTokenizer: Sendable {
     public let addsEOS: Bool
     /// Whether SentencePiece encoding puts a space before the text (and after special tokens).
     public let addsSpacePrefix: Bool
-    /// Every token that ends generation: EOS, EOT, EOM and the tokens llama.cpp recognises by text.
+    /// Every token that ends generation: EOS, EOT, EOM, the fill-in-the-middle pad, repository
+    /// and file-separator tokens, and the tokens llama.cpp recognises by text (`<|im_end|>`, ...).
     public let endOfGenerationTokenIDs: Set<Int>
 
     let encoder: Encoder
@@ -124,19 +125,10 @@ public final class LlamaTokenizer: Sendable {
         if addsBOS && bos == nil { throw .missingSpecialToken(key: "tokenizer.ggml.bos_token_id") }
         if addsEOS && eos == nil { throw .missingSpecialToken(key: "tokenizer.ggml.eos_token_id") }
 
-        // Tokens recognised by their text, as llama.cpp does; these become control tokens.
-        var firstIDForText: [String: Int] = [:]
-        for (id, text) in tokens.enumerated() where SpecialTexts.all.contains(text) { firstIDForText[text] = id }
-        func recognised(_ candidates: [String]) -> Int? {
-            candidates.lazy.compactMap { firstIDForText[$0] }.first
+        let roles = try SpecialTokenRoles(tokens: tokens, eos: eos) { key throws(TokenizerError) in
+            try specialID(key, default: nil)
         }
-        let eot = try specialID("tokenizer.ggml.eot_token_id", default: nil) ?? recognised(SpecialTexts.endOfTurn)
-        let eom = try specialID("tokenizer.ggml.eom_token_id", default: nil) ?? recognised(SpecialTexts.endOfMessage)
-        var endOfGeneration = Set(SpecialTexts.endOfGeneration.compactMap { firstIDForText[$0] })
-        for id in [eos, eot, eom].compactMap({ $0 }) { endOfGeneration.insert(id) }
-        for id in Set(firstIDForText.values).union([eot, eom].compactMap { $0 }) where types[id] != .control {
-            types[id] = .control
-        }
+        for id in roles.control { types[id] = .control }
 
         let tokenBytes = tokens.map { Array($0.utf8) }
         switch kind {
@@ -174,14 +166,14 @@ public final class LlamaTokenizer: Sendable {
         self.vocabularySize = count
         self.bosTokenID = bos
         self.eosTokenID = eos
-        self.eotTokenID = eot
-        self.eomTokenID = eom
+        self.eotTokenID = roles.endOfTurn
+        self.eomTokenID = roles.endOfMessage
         self.unknownTokenID = unknown
         self.paddingTokenID = padding
         self.addsBOS = addsBOS
         self.addsEOS = addsEOS
         self.addsSpacePrefix = kind == .sentencePiece && addsSpacePrefix
-        self.endOfGenerationTokenIDs = endOfGeneration
+        self.endOfGenerationTokenIDs = roles.endOfGeneration
         self.types = types
         self.texts = tokens
         self.pieceBytes = pieceBytes
@@ -257,10 +249,8 @@ public final class LlamaTokenizer: Sendable {
         case (.control, _), (.unknown, _), (.userDefined, _):
             return Array(text.utf8)
         case (.normal, .sentencePiece):
-            var bytes: [UInt8] = []
-            for byte in text.utf8 { bytes.append(byte) }
-            return unescapeSpaces(bytes)
-        case (.byte, .sentencePiece):
+            return unescapeSpaces(Array(text.utf8))
+        case (.byte, _):
             let utf8 = Array(text.utf8)
             guard utf8.count == 6, utf8.starts(with: Array("<0x".utf8)), utf8[5] == UInt8(ascii: ">"),
                   let value = UInt8(String(decoding: utf8[3..<5], as: UTF8.self), radix: 16) else { return [] }
@@ -287,15 +277,4 @@ public final class LlamaTokenizer: Sendable {
         }
         return result
     }
-}
-
-/// Token texts llama.cpp recognises as end-of-turn, end-of-message or end-of-generation.
-enum SpecialTexts {
-    static let endOfTurn = ["<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>", "<EOT>", "<｜end▁of▁sentence｜>"]
-    static let endOfMessage = ["<|eom_id|>"]
-    static let endOfGeneration = [
-        "<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>", "<|eom_id|>", "<EOT>", "_<EOT>",
-        "<|end_of_text|>",
-    ]
-    static let all = Set(endOfTurn + endOfMessage + endOfGeneration)
 }

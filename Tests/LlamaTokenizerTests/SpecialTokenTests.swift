@@ -52,6 +52,9 @@ import Testing
         #expect(tokenizer.isEndOfGeneration(2))  // <|im_end|>
         #expect(tokenizer.isEndOfGeneration(0))  // <|endoftext|>
         #expect(!tokenizer.isEndOfGeneration(1))  // <|im_start|>
+        // llama.cpp takes <reponame> for the fill-in-the-middle repository token, which ends generation.
+        #expect(tokenizer.text(of: 4) == "<reponame>")
+        #expect(tokenizer.endOfGenerationTokenIDs == [0, 2, 4])
         // smollm splits every digit.
         let digits = tokenizer.encode("2024", addSpecial: false)
         #expect(digits.count == 4)
