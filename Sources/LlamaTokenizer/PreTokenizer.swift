@@ -91,10 +91,11 @@ enum PreTokenizer: Sendable {
         return 0
     }
 
-    /// Whether a class set is "not whitespace, not a letter, not a number", and assigned.
+    /// Whether a class set is that of a scalar (not the end) that is not whitespace, not a
+    /// letter and not a number.
     @inline(__always)
     private static func isOtherSymbol(_ c: ScalarText.Classes) -> Bool {
-        c.contains(.assigned) && c.isDisjoint(with: [.whitespace, .letter, .number])
+        c.contains(.present) && c.isDisjoint(with: [.whitespace, .letter, .number])
     }
 
     private static func splitLlama3(_ text: ScalarText, _ start: Int, _ end: Int, _ out: inout [Int]) {
@@ -134,7 +135,7 @@ enum PreTokenizer: Sendable {
             }
             // optional space, other symbols, trailing newlines
             var next = c == space ? classes(pos + 1) : f
-            if f.contains(.assigned) && next.isDisjoint(with: [.whitespace, .letter, .number]) {
+            if next.isDisjoint(with: [.whitespace, .letter, .number]) {
                 if c == space { pos += 1 }
                 while isOtherSymbol(next) {
                     pos += 1

@@ -8,9 +8,10 @@ struct ScalarText {
         static let number = Classes(rawValue: 2)
         static let whitespace = Classes(rawValue: 4)
         static let punctuation = Classes(rawValue: 8)
-        /// The scalar has an assigned general category (llama.cpp treats unassigned scalars as
-        /// belonging to no class at all).
-        static let assigned = Classes(rawValue: 16)
+        /// Set for every scalar of the text, so that "none of the classes" can be told apart
+        /// from the empty set that stands for a position past the end. (Unassigned scalars
+        /// count as present, as in llama.cpp's tables.)
+        static let present = Classes(rawValue: 16)
     }
 
     private(set) var scalars: [UInt32] = []
@@ -58,9 +59,9 @@ struct ScalarText {
     }
 
     private static func classifySlow(_ value: UInt32) -> Classes {
-        guard let scalar = Unicode.Scalar(value) else { return [] }
+        guard let scalar = Unicode.Scalar(value) else { return [.present] }
         let properties = scalar.properties
-        var result: Classes = []
+        var result: Classes = [.present]
         switch properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
             result.insert(.letter)
@@ -69,12 +70,9 @@ struct ScalarText {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
              .initialPunctuation, .finalPunctuation, .otherPunctuation:
             result.insert(.punctuation)
-        case .unassigned:
-            return properties.isWhitespace ? [.whitespace] : []
         default:
             break
         }
-        result.insert(.assigned)
         if properties.isWhitespace { result.insert(.whitespace) }
         return result
     }
