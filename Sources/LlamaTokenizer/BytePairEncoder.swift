@@ -26,6 +26,7 @@ struct BytePairEncoder: Sendable {
     }
 
     func encode(word: UnsafeBufferPointer<UInt8>, into output: inout [Int], scratch: inout Scratch) {
+        guard !word.isEmpty else { return }
         guard word.count <= WordCache.maxWordLength else {
             encodeUncached(word: word, into: &output, scratch: &scratch)
             return
@@ -81,7 +82,7 @@ struct BytePairEncoder: Sendable {
                 guard best >= 0 else { break }
                 ids[best] = results[best]
                 for i in (best + 1)..<(count - 1) { ids[i] = ids[i + 1] }
-                for i in best..<(count - 2) where best < count - 2 {
+                for i in best..<(count - 2) {
                     ranks[i] = ranks[i + 1]
                     results[i] = results[i + 1]
                 }
@@ -106,6 +107,8 @@ struct BytePairEncoder: Sendable {
         }
     }
 
+    /// Merges a long word with a heap of candidate pairs, ordered by rank then position;
+    /// a candidate whose symbols have changed since it was queued is skipped.
     func mergeWithHeap(_ word: UnsafeBufferPointer<UInt8>, into output: inout [Int]) {
         var ids = word.map { byteTokens[Int($0)] }
         let n = ids.count

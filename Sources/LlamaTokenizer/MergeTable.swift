@@ -26,7 +26,8 @@ struct MergeTable: Sendable {
         self.mask = mask
     }
 
-    /// The packed rule for a pair key (rank << 32 | result), or `nil`.
+    /// The packed rule for a pair key (rank << 32 | result), or `nil`. The key must not be the
+    /// empty marker, which two -1 ids would make.
     @inline(__always)
     func find(key: UInt64) -> UInt64? {
         var slot = Self.hash(key) & mask
@@ -40,10 +41,12 @@ struct MergeTable: Sendable {
         }
     }
 
-    /// The rank and joined token of the rule for `left` followed by `right`, or `nil`.
+    /// The rank and joined token of the rule for `left` followed by `right`, or `nil` (also
+    /// for the id -1 that stands for a byte without a token).
     @inline(__always)
     func find(_ left: Int32, _ right: Int32) -> (rank: Int32, result: Int32)? {
-        find(key: Self.key(left, right)).map(Self.unpack)
+        guard left >= 0, right >= 0 else { return nil }
+        return find(key: Self.key(left, right)).map(Self.unpack)
     }
 
     @inline(__always)

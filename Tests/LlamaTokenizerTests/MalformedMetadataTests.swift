@@ -38,6 +38,9 @@ import Testing
         #expect(tokenizer.isEndOfGeneration(7))
         #expect(tokenizer.eotTokenID == 7)  // recognised by its text
         #expect(tokenizer.encode("a<|end|>", parseSpecial: true) == [0, 7])
+        // Bytes without a token are dropped, as llama.cpp drops them, on both merge paths.
+        #expect(tokenizer.encode("xax") == [0])
+        #expect(tokenizer.encode(String(repeating: "x", count: 300) + "ab") == [4])
     }
 
     @Test func handBuiltSentencePieceVocabularyEncodes() throws {
