@@ -7,26 +7,31 @@ extension LlamaTokenizer {
     /// One token may hold part of a multi-byte character; use ``StreamingDecoder`` to turn a
     /// stream of tokens into text.
     public func piece(for token: Int, renderSpecial: Bool = false) -> [UInt8] {
-        guard token >= 0, token < vocabularySize else { return [] }
-        if !renderSpecial && (types[token] == .control || types[token] == .unknown) { return [] }
-        return Array(pieceBytes[Int(pieceStarts[token])..<Int(pieceStarts[token + 1])])
+        pieceRange(token, renderSpecial: renderSpecial).map { Array(pieceBytes[$0]) } ?? []
     }
 
     /// The bytes of a token sequence; see ``decode(_:renderSpecial:)``.
     public func decodeBytes(_ tokens: [Int], renderSpecial: Bool = false) -> [UInt8] {
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(tokens.count * 4)
         var stripSpace = addsSpacePrefix
         for token in tokens {
-            let piece = piece(for: token, renderSpecial: renderSpecial)
-            guard !piece.isEmpty else { continue }
-            if stripSpace && piece[0] == 0x20 {
-                bytes.append(contentsOf: piece.dropFirst())
+            guard let range = pieceRange(token, renderSpecial: renderSpecial), !range.isEmpty else { continue }
+            if stripSpace && pieceBytes[range.lowerBound] == 0x20 {
+                bytes.append(contentsOf: pieceBytes[(range.lowerBound + 1)..<range.upperBound])
             } else {
-                bytes.append(contentsOf: piece)
+                bytes.append(contentsOf: pieceBytes[range])
             }
             stripSpace = false
         }
         return bytes
+    }
+
+    /// Where the rendered bytes of `token` lie in `pieceBytes`, or `nil` when it renders nothing.
+    private func pieceRange(_ token: Int, renderSpecial: Bool) -> Range<Int>? {
+        guard token >= 0, token < vocabularySize else { return nil }
+        if !renderSpecial && (types[token] == .control || types[token] == .unknown) { return nil }
+        return Int(pieceStarts[token])..<Int(pieceStarts[token + 1])
     }
 
     /// Decodes a token sequence that starts at the beginning of a text.

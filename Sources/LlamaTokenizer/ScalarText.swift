@@ -26,6 +26,10 @@ struct ScalarText {
         scalars.reserveCapacity(bytes.count)
         classes.reserveCapacity(bytes.count)
         offsets.reserveCapacity(bytes.count + 1)
+        let ascii = Self.asciiClasses
+        // Recently classified non-ASCII scalars: looking up Unicode properties costs more.
+        var recentScalars = [UInt32](repeating: .max, count: 512)
+        var recentClasses = [Classes](repeating: [], count: 512)
         var i = 0
         let n = bytes.count
         while i < n {
@@ -44,21 +48,25 @@ struct ScalarText {
                 for k in 1..<length { value = (value << 6) | UInt32(bytes[i + k] & 0x3F) }
             }
             scalars.append(value)
-            classes.append(Self.classify(value))
+            if value < 128 {
+                classes.append(ascii[Int(value)])
+            } else {
+                let slot = Int(value & 511)
+                if recentScalars[slot] != value {
+                    recentScalars[slot] = value
+                    recentClasses[slot] = Self.classify(value)
+                }
+                classes.append(recentClasses[slot])
+            }
             offsets.append(i)
             i += length
         }
         offsets.append(n)
     }
 
-    private static let asciiClasses: [Classes] = (0..<128).map { classifySlow(UInt32($0)) }
+    private static let asciiClasses: [Classes] = (0..<128).map { classify(UInt32($0)) }
 
-    @inline(__always)
-    static func classify(_ value: UInt32) -> Classes {
-        value < 128 ? asciiClasses[Int(value)] : classifySlow(value)
-    }
-
-    private static func classifySlow(_ value: UInt32) -> Classes {
+    private static func classify(_ value: UInt32) -> Classes {
         guard let scalar = Unicode.Scalar(value) else { return [.present] }
         let properties = scalar.properties
         var result: Classes = [.present]
