@@ -69,6 +69,10 @@ struct ScalarText {
     private static func classify(_ value: UInt32) -> Classes {
         guard let scalar = Unicode.Scalar(value) else { return [.present] }
         let properties = scalar.properties
+        // llama.cpp's tables are Unicode 15.1: scalars assigned later have no class there.
+        guard let age = properties.age, age.major < 15 || (age.major == 15 && age.minor <= 1) else {
+            return [.present]
+        }
         var result: Classes = [.present]
         switch properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
