@@ -38,8 +38,12 @@ extension LlamaTokenizer {
     ///
     /// For SentencePiece vocabularies that add a space prefix, the first rendered piece loses
     /// one leading space, the one encoding put there, so `decode(encode(s)) == s` for text
-    /// without special tokens. Control tokens (BOS, EOS, ...) render as nothing unless
+    /// without special tokens. (As in SentencePiece itself, a `▁` (U+2581) in the encoded text
+    /// comes back as a space.) Control tokens (BOS, EOS, ...) render as nothing unless
     /// `renderSpecial` is true. Bytes that are not valid UTF-8 become U+FFFD.
+    ///
+    /// Unlike llama.cpp's `llama_detokenize`, no spaces are removed before punctuation
+    /// (its `clean_spaces` for BPE vocabularies), so that decoding inverts encoding.
     public func decode(_ tokens: [Int], renderSpecial: Bool = false) -> String {
         String(decoding: decodeBytes(tokens, renderSpecial: renderSpecial), as: UTF8.self)
     }

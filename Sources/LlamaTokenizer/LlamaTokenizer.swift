@@ -140,7 +140,8 @@ public final class LlamaTokenizer: Sendable {
                 if byte < 0x80, let id = lookup.find([UInt8(byte)]) { return id }
                 return unknown.map(Int32.init) ?? -1
             }
-            encoder = .sentencePiece(SentencePieceEncoder(lookup: lookup, scores: scores, byteTokens: byteTokens))
+            encoder = .sentencePiece(SentencePieceEncoder(
+                lookup: lookup, scores: scores, byteTokens: byteTokens, pairs: ScalarPairSet(tokenTexts: tokens)))
         case .bytePair:
             var rawEntries: [(key: [UInt8], value: Int32)] = []
             rawEntries.reserveCapacity(count)
