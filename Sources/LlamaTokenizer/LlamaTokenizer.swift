@@ -203,40 +203,43 @@ public final class LlamaTokenizer: Sendable {
         texts.firstIndex(of: text)
     }
 
+    /// One merge rule read from its text: the ids it joins and makes, or why it is invalid.
+    private enum ParsedMerge {
+        case rule(left: Int32, right: Int32, result: Int32)
+        case invalid(reason: String)
+    }
+
     private static func parseMerges(_ rules: [String], lookup: TokenLookup) throws(TokenizerError) -> MergeTable {
         var parsed: [(left: Int32, right: Int32, result: Int32)] = []
         parsed.reserveCapacity(rules.count)
         var joined: [UInt8] = []
         for (index, rule) in rules.enumerated() {
             var rule = rule
-            let outcome: Result<(Int32, Int32, Int32), TokenizerError> = rule.withUTF8 { utf8 in
-                func failure(_ reason: String) -> Result<(Int32, Int32, Int32), TokenizerError> {
-                    .failure(.invalidMerge(index: index, rule: String(decoding: utf8, as: UTF8.self), reason: reason))
-                }
+            let outcome: ParsedMerge = rule.withUTF8 { utf8 in
                 func part(_ range: Range<Int>) -> String { String(decoding: utf8[range], as: UTF8.self) }
                 guard let space = utf8.dropFirst().firstIndex(of: 0x20) else {
-                    return failure("no space between the two parts")
+                    return .invalid(reason: "no space between the two parts")
                 }
                 let leftRange = 0..<space
                 let rightRange = (space + 1)..<utf8.count
                 joined.removeAll(keepingCapacity: true)
                 guard ByteUnicode.append(encoded: UnsafeBufferPointer(rebasing: utf8[leftRange]), to: &joined),
                       let left = joined.withUnsafeBufferPointer({ lookup.find($0) }) else {
-                    return failure("'\(part(leftRange))' is not a token")
+                    return .invalid(reason: "'\(part(leftRange))' is not a token")
                 }
                 let leftCount = joined.count
                 guard ByteUnicode.append(encoded: UnsafeBufferPointer(rebasing: utf8[rightRange]), to: &joined),
                       let right = joined.withUnsafeBufferPointer({ lookup.find(UnsafeBufferPointer(rebasing: $0[leftCount...])) }) else {
-                    return failure("'\(part(rightRange))' is not a token")
+                    return .invalid(reason: "'\(part(rightRange))' is not a token")
                 }
                 guard let result = joined.withUnsafeBufferPointer({ lookup.find($0) }) else {
-                    return failure("'\(part(leftRange))\(part(rightRange))' is not a token")
+                    return .invalid(reason: "'\(part(leftRange))\(part(rightRange))' is not a token")
                 }
-                return .success((left, right, result))
+                return .rule(left: left, right: right, result: result)
             }
             switch outcome {
-            case .success(let rule): parsed.append(rule)
-            case .failure(let error): throw error
+            case .rule(let left, let right, let result): parsed.append((left, right, result))
+            case .invalid(let reason): throw .invalidMerge(index: index, rule: rule, reason: reason)
             }
         }
         return MergeTable(parsed)
