@@ -4,9 +4,12 @@ import GGUF
 /// `<|eot_id|>`, `[INST]`, ...): encode them with `parseSpecial: true`. They do not start with
 /// BOS text; encoding with `addSpecial: true` adds BOS where the model wants it.
 ///
-/// Formats follow llama.cpp's built-in versions of the same templates.
+/// Formats follow llama.cpp's built-in versions of the same templates (its non-Jinja path):
+/// logic inside a model's Jinja template, such as SmolLM2 adding a default system message when
+/// there is none, is not reproduced; pass such a message yourself.
 public enum ChatTemplate: Sendable, Equatable {
-    /// LLaMA 2 chat: `[INST] <<SYS>>\n{system}\n<</SYS>>\n\n{user} [/INST] {answer} </s><s>[INST] ...`.
+    /// LLaMA 2 chat: `[INST] <<SYS>>\n{system}\n<</SYS>>\n\n{user} [/INST]{answer}</s><s>[INST] ...`
+    /// (llama.cpp's `llama2-sys-bos`).
     case llama2
     /// LLaMA 3 instruct: `<|start_header_id|>{role}<|end_header_id|>\n\n{content}<|eot_id|>` per
     /// message, content trimmed.
@@ -18,6 +21,8 @@ public enum ChatTemplate: Sendable, Equatable {
     /// `nil` for templates that are none of the known formats.
     public init?(jinja: String) {
         if jinja.contains("<|im_start|>") {
+            // Phi 4 and SmolVLM use <|im_start|> with other formats.
+            guard !jinja.contains("<|im_sep|>") && !jinja.contains("<end_of_utterance>") else { return nil }
             self = .chatML
         } else if jinja.contains("<|start_header_id|>") && jinja.contains("<|end_header_id|>") {
             self = .llama3
@@ -71,7 +76,7 @@ public enum ChatTemplate: Sendable, Equatable {
                 case .system: prompt += "<<SYS>>\n\(message.content)\n<</SYS>>\n\n"
                 case .user: prompt += "\(message.content) [/INST]"
                 case .assistant:
-                    prompt += " \(message.content) </s>"
+                    prompt += "\(message.content)</s>"
                     insideTurn = false
                 }
             }
