@@ -117,3 +117,13 @@ var decoded = ""
 let decodeSeconds = best(of: 7) { decoded = tokenizer.decode(tokens) }
 report("decode", decodeSeconds)
 print("round trip: \(decoded == corpus ? "identical" : "DIFFERENT")")
+
+// Latency of a typical chat prompt, which is what generation pays per turn.
+let prompt = "<|start_header_id|>user<|end_header_id|>\n\nWrite a haiku about the Swift programming language"
+    + " and explain, in two sentences, why value types matter.<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n"
+let repeats = 2000
+let promptSeconds = best(of: 3) {
+    for _ in 0..<repeats { tokens = tokenizer.encode(prompt, parseSpecial: true) }
+}
+print(String(format: "short prompt (%d bytes, %d tokens, special tokens parsed): %.1f µs per encode by CPU time",
+             prompt.utf8.count, tokens.count, promptSeconds.cpu / Double(repeats) * 1e6))

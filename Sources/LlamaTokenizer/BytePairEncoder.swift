@@ -16,11 +16,12 @@ struct BytePairEncoder: Sendable {
     /// Reusable memory for one encode call.
     struct Scratch {
         var buffer: [Int32] = []
-        var memo = MergeMemo()
+        var memo: MergeMemo
         var cache: WordCache
 
         /// Scratch memory for encoding about `inputLength` bytes.
         init(inputLength: Int) {
+            memo = MergeMemo(inputLength: inputLength)
             cache = WordCache(inputLength: inputLength)
         }
     }

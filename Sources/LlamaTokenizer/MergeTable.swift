@@ -70,17 +70,25 @@ struct MergeTable: Sendable {
 /// same byte pairs (CJK lead bytes above all), and a hit here avoids a cache miss in the
 /// large table.
 struct MergeMemo {
-    private static let size = 4096
     private static let unused = UInt64.max
     private static let noRule = UInt64.max
+    private let mask: Int
     /// Key at `2i`, answer at `2i + 1` (`noRule` when the pair has none).
-    private var slots = [UInt64](repeating: unused, count: 2 * size)
+    private var slots: [UInt64]
+
+    /// A memo sized for encoding about `inputLength` bytes (256 to 4096 entries).
+    init(inputLength: Int) {
+        var size = 256
+        while size < inputLength / 16 && size < 4096 { size <<= 1 }
+        mask = size - 1
+        slots = [UInt64](repeating: Self.unused, count: 2 * size)
+    }
 
     @inline(__always)
     mutating func find(_ left: Int32, _ right: Int32, in table: MergeTable) -> (rank: Int32, result: Int32)? {
         guard left >= 0, right >= 0 else { return nil }
         let key = MergeTable.key(left, right)
-        let slot = 2 * (MergeTable.hash(key) & (Self.size - 1))
+        let slot = 2 * (MergeTable.hash(key) & mask)
         return slots.withUnsafeMutableBufferPointer { slots in
             if slots[slot] == key {
                 let value = slots[slot + 1]
