@@ -78,7 +78,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "llama-swift",
-            dependencies: ["LlamaSwift", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["LlamaSwift", "LlamaTokenizer", "LlamaKernels", "GGUF", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "llama-swift-bench",
