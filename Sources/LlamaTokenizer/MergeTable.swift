@@ -1,48 +1,24 @@
 /// BPE merge rules keyed by the ids of the two tokens they join: each gives its rank (its
 /// position in `tokenizer.ggml.merges`, lower merges first) and the id of the joined token.
-///
-/// Open-addressed with linear probing; a slot's key and value sit side by side so that a probe
-/// touches one cache line. The first rule for a pair wins, as in llama.cpp.
+/// The first rule for a pair wins, as in llama.cpp.
 struct MergeTable: Sendable {
-    private static let empty = UInt64.max
-    /// Key of slot `i` at `2i`, value (rank << 32 | result) at `2i + 1`.
-    private let slots: [UInt64]
-    private let mask: Int
+    private let map: PairMap
 
     init(_ rules: [(left: Int32, right: Int32, result: Int32)]) {
-        var capacity = 16
-        while capacity < rules.count * 2 { capacity <<= 1 }
-        var slots = [UInt64](repeating: Self.empty, count: 2 * capacity)
-        let mask = capacity - 1
-        for (rank, rule) in rules.enumerated() {
-            let key = Self.key(rule.left, rule.right)
-            var slot = Self.hash(key) & mask
-            while slots[2 * slot] != Self.empty && slots[2 * slot] != key { slot = (slot + 1) & mask }
-            if slots[2 * slot] == key { continue }
-            slots[2 * slot] = key
-            slots[2 * slot + 1] = UInt64(rank) << 32 | UInt64(UInt32(bitPattern: rule.result))
-        }
-        self.slots = slots
-        self.mask = mask
+        map = PairMap(rules.enumerated().map { rank, rule in
+            (Self.key(rule.left, rule.right), UInt64(rank) << 32 | UInt64(UInt32(bitPattern: rule.result)))
+        })
     }
 
-    /// The packed rule for a pair key (rank << 32 | result), or `nil`. The key must not be the
-    /// empty marker, which two -1 ids would make.
+    /// The packed rule for a pair key (rank << 32 | result), or `nil`.
     @inline(__always)
     func find(key: UInt64) -> UInt64? {
-        var slot = Self.hash(key) & mask
-        return slots.withUnsafeBufferPointer { slots in
-            while true {
-                let stored = slots[2 * slot]
-                if stored == key { return slots[2 * slot + 1] }
-                if stored == Self.empty { return nil }
-                slot = (slot + 1) & mask
-            }
-        }
+        map.find(key)
     }
 
     /// The rank and joined token of the rule for `left` followed by `right`, or `nil` (also
-    /// for the id -1 that stands for a byte without a token).
+    /// for the id -1 that stands for a byte without a token: two of them would make the empty
+    /// marker as a key).
     @inline(__always)
     func find(_ left: Int32, _ right: Int32) -> (rank: Int32, result: Int32)? {
         guard left >= 0, right >= 0 else { return nil }
@@ -57,12 +33,6 @@ struct MergeTable: Sendable {
     @inline(__always)
     static func key(_ left: Int32, _ right: Int32) -> UInt64 {
         UInt64(UInt32(bitPattern: left)) << 32 | UInt64(UInt32(bitPattern: right))
-    }
-
-    @inline(__always)
-    static func hash(_ key: UInt64) -> Int {
-        let h = key &* 0x9E37_79B9_7F4A_7C15
-        return Int(truncatingIfNeeded: h >> 20)
     }
 }
 
@@ -88,7 +58,7 @@ struct MergeMemo {
     mutating func find(_ left: Int32, _ right: Int32, in table: MergeTable) -> (rank: Int32, result: Int32)? {
         guard left >= 0, right >= 0 else { return nil }
         let key = MergeTable.key(left, right)
-        let slot = 2 * (MergeTable.hash(key) & mask)
+        let slot = 2 * (PairMap.hash(key) & mask)
         return slots.withUnsafeMutableBufferPointer { slots in
             if slots[slot] == key {
                 let value = slots[slot + 1]

@@ -43,14 +43,21 @@ struct SentencePieceEncoder: Sendable {
         encodePiece(UnsafeBufferPointer(rebasing: text[pieceStart..<text.count]), into: &output, scratch: &scratch)
     }
 
-    /// The symbol at `offset`: its length as SentencePiece splits (by lead byte, as llama.cpp),
-    /// and its scalar when those bytes are valid UTF-8.
+    /// The length of the symbol that starts with `lead`: the UTF-8 sequence length its high bits
+    /// announce, and 1 for a stray continuation byte, as llama.cpp splits.
+    @inline(__always)
+    private static func symbolLength(_ lead: UInt8) -> Int {
+        lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+    }
+
+    /// The symbol at `offset`: its length (see `symbolLength`), and its scalar when those bytes
+    /// are valid UTF-8.
     @inline(__always)
     private static func character(_ text: UnsafeBufferPointer<UInt8>, at offset: Int) -> (UInt32?, Int) {
         let lead = text[offset]
-        let length = min(lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4, text.count - offset)
+        let length = min(symbolLength(lead), text.count - offset)
         if lead < 0x80 { return (UInt32(lead), 1) }
-        guard lead >= 0xC2, lead < 0xF5, length == (lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4) else { return (nil, length) }
+        guard lead >= 0xC2, lead < 0xF5, length == symbolLength(lead) else { return (nil, length) }
         var value = UInt32(lead) & (lead < 0xE0 ? 0x1F : lead < 0xF0 ? 0x0F : 0x07)
         for i in 1..<length {
             let byte = text[offset + i]
@@ -81,9 +88,7 @@ struct SentencePieceEncoder: Sendable {
         s.queue.removeAll()
         var offset = 0
         while offset < n {
-            let lead = text[offset]
-            let charLength = lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4  // by lead byte, as llama.cpp
-            let size = min(charLength, n - offset)
+            let size = min(Self.symbolLength(text[offset]), n - offset)
             s.prev.append(Int32(s.start.count) - 1)
             s.start.append(Int32(offset))
             s.length.append(Int32(size))
