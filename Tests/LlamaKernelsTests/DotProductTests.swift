@@ -86,6 +86,8 @@ import Testing
         try check(Q4_KFormat.self) { Q4_KFormat.dotPortable($0, $1, blocks: $2) }
         try check(Q5_KFormat.self) { Q5_KFormat.dotPortable($0, $1, blocks: $2) }
         try check(Q6_KFormat.self) { Q6_KFormat.dotPortable($0, $1, blocks: $2) }
+        try check(Q2_KFormat.self) { Q2_KFormat.dotPortable($0, $1, blocks: $2) }
+        try check(Q3_KFormat.self) { Q3_KFormat.dotPortable($0, $1, blocks: $2) }
     }
 
     @Test func activationEncodingsLoseAtMostHalfAStep() {
