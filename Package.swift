@@ -55,6 +55,11 @@ let package = Package(
             dependencies: ["LlamaSwift", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/llama-swift-bench"
         ),
+        .executableTarget(
+            name: "kernel-bench",
+            dependencies: ["LlamaKernels", "GGUF"],
+            path: "Benchmarks/kernel-bench"
+        ),
         .target(name: "FixtureSupport", path: "Tests/FixtureSupport"),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "FixtureSupport"]),
         .testTarget(name: "LlamaKernelsTests", dependencies: ["LlamaKernels", "GGUF", "FixtureSupport"]),

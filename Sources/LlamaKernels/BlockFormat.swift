@@ -1,0 +1,44 @@
+import GGUF
+
+/// Everything the kernels know about one ggml weight type: its block geometry, how to decode and
+/// encode a block, which activation encoding its dot product reads, and the dot product itself.
+///
+/// Adding a type is writing one conforming enum in `Formats/` and listing it in
+/// `Kernels.format(for:)`; the generic drivers (matvec, matmul, row conversion) do the rest.
+protocol BlockFormat {
+    /// How the activation vector is encoded before the dot products run.
+    associatedtype Activation: ActivationFormat
+
+    static var type: GGMLType { get }
+    /// Elements per block.
+    static var blockElements: Int { get }
+    /// Bytes per block.
+    static var blockBytes: Int { get }
+
+    /// Decodes `blocks` consecutive blocks into `blocks * blockElements` floats, with the same
+    /// float operations, in the same order, as gguf-py's numpy code.
+    static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int)
+
+    /// Encodes `blocks * blockElements` floats into `blocks` blocks.
+    static func quantize(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int)
+
+    /// The dot product of one weight row of `blocks` blocks with an activation row of the same
+    /// length encoded as ``Activation``.
+    static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float
+}
+
+extension BlockFormat {
+    /// Bytes of encoded activation that line up with one weight block (a K-quant block with one
+    /// Q8_K block, a Q4_0 block with one Q8x32 block, a float "block" of one element with one float).
+    static var activationBytesPerBlock: Int { blockElements / Activation.blockElements * Activation.blockBytes }
+}
+
+/// An encoding of the activation vector that dot products read.
+protocol ActivationFormat {
+    /// Elements per block.
+    static var blockElements: Int { get }
+    /// Bytes per block.
+    static var blockBytes: Int { get }
+    /// Encodes `blocks * blockElements` floats.
+    static func encode(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int)
+}

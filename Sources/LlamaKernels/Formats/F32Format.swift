@@ -1,0 +1,29 @@
+import GGUF
+
+/// F32: plain little-endian floats.
+enum F32Format: BlockFormat, FloatWeights {
+    typealias Activation = FloatActivation
+    static var type: GGMLType { .f32 }
+    static var blockElements: Int { 1 }
+    static var blockBytes: Int { 4 }
+
+    static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int) {
+        UnsafeMutableRawPointer(dst).copyMemory(from: src, byteCount: blocks * 4)
+    }
+
+    static func quantize(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
+        dst.copyMemory(from: src, byteCount: blocks * 4)
+    }
+
+    static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        floatDot(F32Format.self, blocks, weights, activation)
+    }
+
+    @inline(__always)
+    static func load8(_ weights: UnsafeRawPointer, _ i: Int) -> (SIMD4<Float>, SIMD4<Float>) {
+        (weights.loadUnaligned(fromByteOffset: i * 4, as: SIMD4<Float>.self), weights.loadUnaligned(fromByteOffset: i * 4 + 16, as: SIMD4<Float>.self))
+    }
+
+    @inline(__always)
+    static func load1(_ weights: UnsafeRawPointer, _ i: Int) -> Float { weights.loadUnaligned(fromByteOffset: i * 4, as: Float.self) }
+}

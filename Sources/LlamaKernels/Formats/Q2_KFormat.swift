@@ -1,0 +1,96 @@
+import GGUF
+
+/// Q2_K: 256 weights in 84 bytes, as sixteen sub-blocks of 16. 16 bytes of sub-block scale (low
+/// nibble) and minimum (high nibble), 64 bytes of 2-bit codes, half `d`, half `dmin`.
+/// The block is two halves of 128 weights; in half h, weight r (0..<128) is at byte h·32 + r % 32,
+/// bits 2·(r / 32). Weight = (d × scale) × code − dmin × minimum.
+enum Q2_KFormat: BlockFormat {
+    typealias Activation = Q8xK
+    static var type: GGMLType { .q2_K }
+    static var blockElements: Int { 256 }
+    static var blockBytes: Int { 84 }
+
+    static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int) {
+        for b in 0..<blocks {
+            let block = src + b * 84
+            let out = dst + b * 256
+            let d = half(block, 80), dmin = half(block, 82)
+            for e in 0..<256 {
+                let h = e / 128, r = e % 128
+                let packed = block.load(fromByteOffset: e / 16, as: UInt8.self)
+                let code = (block.load(fromByteOffset: 16 + h * 32 + r % 32, as: UInt8.self) >> UInt8(2 * (r / 32))) & 3
+                out[e] = d * Float(packed & 0x0F) * Float(code) - dmin * Float(packed >> 4)
+            }
+        }
+    }
+
+    static func quantize(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
+        for b in 0..<blocks {
+            let x = src + b * 256
+            let block = dst + b * 84
+            var subScales = [Float](repeating: 0, count: 16), subMinimums = [Float](repeating: 0, count: 16)
+            for group in 0..<16 {
+                (subScales[group], subMinimums[group]) = fitScaleAndMinimum(x + group * 16, count: 16, upper: 3)
+            }
+            let scales = quantizeSubScales(subScales, upper: 15)
+            let minimums = quantizeSubScales(subMinimums, upper: 15)
+            block.initializeMemory(as: UInt8.self, repeating: 0, count: 80)
+            for group in 0..<16 {
+                block.storeBytes(of: UInt8(scales.codes[group] | minimums.codes[group] << 4), toByteOffset: group, as: UInt8.self)
+            }
+            block.storeBytes(of: scales.bits, toByteOffset: 80, as: UInt16.self)
+            block.storeBytes(of: minimums.bits, toByteOffset: 82, as: UInt16.self)
+            for e in 0..<256 {
+                let group = e / 16
+                let id = inverse(scales.scale * Float(scales.codes[group]))
+                let offset = minimums.scale * Float(minimums.codes[group])
+                let code = UInt8(roundedCode((x[e] + offset) * id, 0, 3))
+                let h = e / 128, r = e % 128
+                let at = 16 + h * 32 + r % 32
+                block.storeBytes(of: block.load(fromByteOffset: at, as: UInt8.self) | code << UInt8(2 * (r / 32)), toByteOffset: at, as: UInt8.self)
+            }
+        }
+    }
+
+    static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        #if LLAMA_AVX512_VNNI
+        dotVNNI(weights, activation, blocks: blocks)
+        #else
+        dotPortable(weights, activation, blocks: blocks)
+        #endif
+    }
+
+    /// The portable SIMD dot (the VNNI build's tests compare against it).
+    static func dotPortable(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        var sum = SIMD4<Float>()
+        var offsets: Float = 0
+        for b in 0..<blocks {
+            let w = weights + b * 84
+            let a = activation + b * 292
+            let d8 = float(a, 0)
+            let packedScales = bytes16(w, 0)
+            var products = SIMD4<Int32>()
+            for h in 0..<2 {
+                for part in 0..<2 {
+                    // Shifting by a constant each step: a variable shift amount makes Swift's
+                    // SIMD shift a per-lane loop.
+                    var codes = bytes16(w, 16 + h * 32 + part * 16)
+                    for quarter in 0..<4 {
+                        let code = codes & 3
+                        codes = codes &>> 2
+                        let group = h * 8 + quarter * 2 + part
+                        products &+= dot4(unsigned: code, int8x16(a, 4 + group * 16)) &* Int32(packedScales[group] & 0x0F)
+                    }
+                }
+            }
+            var minimumSum: Int32 = 0
+            for group in 0..<16 {
+                let groupSum = a.loadUnaligned(fromByteOffset: Q8xK.sumsOffset + 2 * group, as: Int16.self)
+                minimumSum += Int32(packedScales[group] >> 4) * Int32(groupSum)
+            }
+            sum += toFloatWide(products) * (half(w, 80) * d8)
+            offsets += half(w, 82) * d8 * Float(minimumSum)
+        }
+        return sum.sum() - offsets
+    }
+}

@@ -1,0 +1,68 @@
+import GGUF
+
+/// Q4_1: 32 weights in 20 bytes. Half scale `d`, half minimum `m`, then 16 bytes of 4-bit codes
+/// packed as in Q4_0 (byte j: weight j low nibble, weight j + 16 high). Weight = d × code + m.
+enum Q4_1Format: BlockFormat {
+    typealias Activation = Q8x32
+    static var type: GGMLType { .q4_1 }
+    static var blockElements: Int { 32 }
+    static var blockBytes: Int { 20 }
+
+    static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int) {
+        for b in 0..<blocks {
+            let block = src + b * 20
+            let out = dst + b * 32
+            let d = half(block, 0)
+            let m = half(block, 2)
+            for j in 0..<16 {
+                let byte = block.load(fromByteOffset: 4 + j, as: UInt8.self)
+                out[j] = d * Float(byte & 0x0F) + m
+                out[j + 16] = d * Float(byte >> 4) + m
+            }
+        }
+    }
+
+    /// Codes span the block's range [min, max] in 15 steps.
+    static func quantize(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
+        for b in 0..<blocks {
+            let x = src + b * 32
+            let block = dst + b * 20
+            var low = x[0], high = x[0]
+            for i in 1..<32 { low = min(low, x[i]); high = max(high, x[i]) }
+            let d = (high - low) / 15
+            let m = halfRounded(low)
+            let id = inverse(halfRounded(d))
+            block.storeBytes(of: floatToHalf(d), as: UInt16.self)
+            block.storeBytes(of: floatToHalf(low), toByteOffset: 2, as: UInt16.self)
+            for j in 0..<16 {
+                let c0 = roundedCode((x[j] - m) * id, 0, 15)
+                let c1 = roundedCode((x[j + 16] - m) * id, 0, 15)
+                block.storeBytes(of: UInt8(c0 | c1 << 4), toByteOffset: 4 + j, as: UInt8.self)
+            }
+        }
+    }
+
+    /// Σ (d·q + m)·a = d·Σ q·a + m·Σ a, and the activation block carries Σ a as `s`.
+    static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        #if LLAMA_AVX512_VNNI
+        dotVNNI(weights, activation, blocks: blocks)
+        #else
+        dotPortable(weights, activation, blocks: blocks)
+        #endif
+    }
+
+    /// The portable SIMD dot (the VNNI build's tests compare against it).
+    static func dotPortable(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        var sum = SIMD4<Float>()
+        var offsets: Float = 0
+        for b in 0..<blocks {
+            let w = weights + b * 20
+            let a = activation + b * 40
+            let packed = bytes16(w, 4)
+            let products = dot4(unsigned: packed & 0x0F, int8x16(a, 8)) &+ dot4(unsigned: packed &>> 4, int8x16(a, 24))
+            sum += toFloat(products) * (half(w, 0) * float(a, 0))
+            offsets += half(w, 2) * float(a, 4)
+        }
+        return sum.sum() + offsets
+    }
+}

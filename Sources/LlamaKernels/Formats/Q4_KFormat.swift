@@ -1,0 +1,96 @@
+import GGUF
+
+/// Q4_K: 256 weights in 144 bytes, as eight sub-blocks of 32. Half super-scale `d` and half
+/// super-minimum `dmin`, 12 bytes of 6-bit sub-block scales and minimums (see
+/// `PackedScaleMins.swift`), then 128 bytes of 4-bit codes. Each 32 bytes j cover 64 weights:
+/// low nibbles are sub-block 2j, high nibbles sub-block 2j + 1.
+/// Weight = (d × scale) × code − dmin × minimum.
+enum Q4_KFormat: BlockFormat {
+    typealias Activation = Q8xK
+    static var type: GGMLType { .q4_K }
+    static var blockElements: Int { 256 }
+    static var blockBytes: Int { 144 }
+
+    static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int) {
+        for b in 0..<blocks {
+            let block = src + b * 144
+            let out = dst + b * 256
+            let d = half(block, 0), dmin = half(block, 2)
+            let (scales, minimums) = unpackScaleMins(block + 4)
+            for sub in 0..<8 {
+                let scale = d * Float(scales[sub]), offset = dmin * Float(minimums[sub])
+                let shift = UInt8(4 * (sub % 2))
+                for j in 0..<32 {
+                    let code = (block.load(fromByteOffset: 16 + (sub / 2) * 32 + j, as: UInt8.self) >> shift) & 0x0F
+                    out[sub * 32 + j] = scale * Float(code) - offset
+                }
+            }
+        }
+    }
+
+    static func quantize(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
+        for b in 0..<blocks {
+            let x = src + b * 256
+            let block = dst + b * 144
+            let codes = quantizeScaleMinBlock(x, block, upper: 15)
+            for i in 0..<128 {
+                let g = i / 32, j = i % 32
+                let byte = codes[g * 64 + j] | codes[g * 64 + 32 + j] << 4
+                block.storeBytes(of: UInt8(byte), toByteOffset: 16 + i, as: UInt8.self)
+            }
+        }
+    }
+
+    static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        #if LLAMA_AVX512_VNNI
+        dotVNNI(weights, activation, blocks: blocks)
+        #else
+        dotPortable(weights, activation, blocks: blocks)
+        #endif
+    }
+
+    /// The portable SIMD dot (the VNNI build's tests compare against it).
+    static func dotPortable(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        var sum = SIMD4<Float>()
+        var offsets: Float = 0
+        for b in 0..<blocks {
+            let w = weights + b * 144
+            let a = activation + b * 292
+            let d8 = float(a, 0)
+            let (scales, minimums) = unpackScaleMins(w + 4)
+            var products = SIMD4<Int32>()
+            for g in 0..<4 {
+                let p0 = bytes16(w, 16 + g * 32), p1 = bytes16(w, 32 + g * 32)
+                let qa = 4 + g * 64
+                let low = dot4(unsigned: p0 & 0x0F, int8x16(a, qa)) &+ dot4(unsigned: p1 & 0x0F, int8x16(a, qa + 16))
+                let high = dot4(unsigned: p0 &>> 4, int8x16(a, qa + 32)) &+ dot4(unsigned: p1 &>> 4, int8x16(a, qa + 48))
+                products &+= low &* scales[2 * g] &+ high &* scales[2 * g + 1]
+            }
+            sum += toFloatWide(products) * (half(w, 0) * d8)
+            offsets += half(w, 2) * d8 * Float(minimumSum(minimums, a))
+        }
+        return sum.sum() - offsets
+    }
+}
+
+/// Fits and writes the super-scales and packed sub-block scales/minimums of one Q4_K/Q5_K block
+/// (bytes 0–15) and returns the 256 codes (0...upper) for the caller to pack.
+func quantizeScaleMinBlock(_ x: UnsafePointer<Float>, _ block: UnsafeMutableRawPointer, upper: Int) -> [Int] {
+    var subScales = [Float](repeating: 0, count: 8), subMinimums = [Float](repeating: 0, count: 8)
+    for sub in 0..<8 {
+        (subScales[sub], subMinimums[sub]) = fitScaleAndMinimum(x + sub * 32, count: 32, upper: upper)
+    }
+    let scales = quantizeSubScales(subScales, upper: 63)
+    let minimums = quantizeSubScales(subMinimums, upper: 63)
+    block.storeBytes(of: scales.bits, as: UInt16.self)
+    block.storeBytes(of: minimums.bits, toByteOffset: 2, as: UInt16.self)
+    packScaleMins(scales: scales.codes, minimums: minimums.codes, block + 4)
+    var codes = [Int](repeating: 0, count: 256)
+    for sub in 0..<8 {
+        let step = scales.scale * Float(scales.codes[sub])
+        let offset = minimums.scale * Float(minimums.codes[sub])
+        let id = inverse(step)
+        for j in 0..<32 { codes[sub * 32 + j] = roundedCode((x[sub * 32 + j] + offset) * id, 0, upper) }
+    }
+    return codes
+}

@@ -1,0 +1,88 @@
+import GGUF
+
+/// Q5_K: 256 weights in 176 bytes, as eight sub-blocks of 32. Half `d`, half `dmin`, 12 bytes of
+/// packed 6-bit scales and minimums as in Q4_K, 32 bytes of fifth bits (bit t of byte j is the
+/// fifth bit of weight j of sub-block t), then 128 bytes of low 4 bits laid out as in Q4_K.
+/// Weight = (d × scale) × code − dmin × minimum.
+enum Q5_KFormat: BlockFormat {
+    typealias Activation = Q8xK
+    static var type: GGMLType { .q5_K }
+    static var blockElements: Int { 256 }
+    static var blockBytes: Int { 176 }
+
+    static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int) {
+        for b in 0..<blocks {
+            let block = src + b * 176
+            let out = dst + b * 256
+            let d = half(block, 0), dmin = half(block, 2)
+            let (scales, minimums) = unpackScaleMins(block + 4)
+            for sub in 0..<8 {
+                let scale = d * Float(scales[sub]), offset = dmin * Float(minimums[sub])
+                let shift = UInt8(4 * (sub % 2))
+                for j in 0..<32 {
+                    let low = (block.load(fromByteOffset: 48 + (sub / 2) * 32 + j, as: UInt8.self) >> shift) & 0x0F
+                    let fifth = (block.load(fromByteOffset: 16 + j, as: UInt8.self) >> UInt8(sub)) & 1
+                    out[sub * 32 + j] = scale * Float(low | fifth << 4) - offset
+                }
+            }
+        }
+    }
+
+    static func quantize(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
+        for b in 0..<blocks {
+            let x = src + b * 256
+            let block = dst + b * 176
+            let codes = quantizeScaleMinBlock(x, block, upper: 31)
+            for j in 0..<32 {
+                var fifth = 0
+                for sub in 0..<8 { fifth |= (codes[sub * 32 + j] >> 4) << sub }
+                block.storeBytes(of: UInt8(fifth), toByteOffset: 16 + j, as: UInt8.self)
+            }
+            for i in 0..<128 {
+                let g = i / 32, j = i % 32
+                let byte = (codes[g * 64 + j] & 0x0F) | (codes[g * 64 + 32 + j] & 0x0F) << 4
+                block.storeBytes(of: UInt8(byte), toByteOffset: 48 + i, as: UInt8.self)
+            }
+        }
+    }
+
+    static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        #if LLAMA_AVX512_VNNI
+        dotVNNI(weights, activation, blocks: blocks)
+        #else
+        dotPortable(weights, activation, blocks: blocks)
+        #endif
+    }
+
+    /// The portable SIMD dot (the VNNI build's tests compare against it).
+    static func dotPortable(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        var sum = SIMD4<Float>()
+        var offsets: Float = 0
+        for b in 0..<blocks {
+            let w = weights + b * 176
+            let a = activation + b * 292
+            let d8 = float(a, 0)
+            let (scales, minimums) = unpackScaleMins(w + 4)
+            // The fifth bits move down by 2 per pair of sub-blocks: constant shifts only, since a
+            // variable amount makes Swift's SIMD shift a per-lane loop.
+            var fifth0 = bytes16(w, 16), fifth1 = bytes16(w, 32)
+            var products = SIMD4<Int32>()
+            for g in 0..<4 {
+                let p0 = bytes16(w, 48 + g * 32), p1 = bytes16(w, 64 + g * 32)
+                let qa = 4 + g * 64
+                let c0 = (p0 & 0x0F) | (fifth0 & 1) &<< 4
+                let c1 = (p1 & 0x0F) | (fifth1 & 1) &<< 4
+                let c2 = (p0 &>> 4) | ((fifth0 &>> 1) & 1) &<< 4
+                let c3 = (p1 &>> 4) | ((fifth1 &>> 1) & 1) &<< 4
+                fifth0 = fifth0 &>> 2
+                fifth1 = fifth1 &>> 2
+                let low = dot4(unsigned: c0, int8x16(a, qa)) &+ dot4(unsigned: c1, int8x16(a, qa + 16))
+                let high = dot4(unsigned: c2, int8x16(a, qa + 32)) &+ dot4(unsigned: c3, int8x16(a, qa + 48))
+                products &+= low &* scales[2 * g] &+ high &* scales[2 * g + 1]
+            }
+            sum += toFloatWide(products) * (half(w, 0) * d8)
+            offsets += half(w, 2) * d8 * Float(minimumSum(minimums, a))
+        }
+        return sum.sum() - offsets
+    }
+}

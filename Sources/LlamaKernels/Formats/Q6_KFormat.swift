@@ -1,0 +1,93 @@
+import GGUF
+
+/// Q6_K: 256 weights in 210 bytes, as sixteen sub-blocks of 16 with signed 8-bit scales.
+/// 128 bytes of low 4 bits, 64 bytes of high 2 bits, 16 scales (`Int8`), then half `d`.
+/// The block is two halves of 128 weights; in half h, weight r (0..<128) takes its low bits from
+/// byte h·64 + r % 64 of the first area (low nibble for r < 64, high nibble otherwise) and its high
+/// bits from byte h·32 + r % 32 of the second, at bit 2·(r / 32).
+/// Weight = (d × scale) × (code − 32).
+enum Q6_KFormat: BlockFormat {
+    typealias Activation = Q8xK
+    static var type: GGMLType { .q6_K }
+    static var blockElements: Int { 256 }
+    static var blockBytes: Int { 210 }
+
+    static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int) {
+        for b in 0..<blocks {
+            let block = src + b * 210
+            let out = dst + b * 256
+            let d = half(block, 208)
+            for e in 0..<256 {
+                let h = e / 128, r = e % 128
+                let lowByte = block.load(fromByteOffset: h * 64 + r % 64, as: UInt8.self)
+                let low = (r < 64 ? lowByte : lowByte >> 4) & 0x0F
+                let high = (block.load(fromByteOffset: 128 + h * 32 + r % 32, as: UInt8.self) >> UInt8(2 * (r / 32))) & 3
+                let scale = d * Float(block.load(fromByteOffset: 192 + e / 16, as: Int8.self))
+                out[e] = scale * Float(Int(low | high << 4) - 32)
+            }
+        }
+    }
+
+    static func quantize(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
+        for b in 0..<blocks {
+            let x = src + b * 256
+            let block = dst + b * 210
+            let subScales = (0..<16).map { fitSymmetricScale(x + $0 * 16, count: 16, lower: -32, upper: 31) }
+            let scales = quantizeSignedSubScales(subScales, limit: 127)
+            block.initializeMemory(as: UInt8.self, repeating: 0, count: 208)
+            for group in 0..<16 {
+                block.storeBytes(of: Int8(scales.codes[group]), toByteOffset: 192 + group, as: Int8.self)
+            }
+            block.storeBytes(of: scales.bits, toByteOffset: 208, as: UInt16.self)
+            for e in 0..<256 {
+                let id = inverse(scales.scale * Float(scales.codes[e / 16]))
+                let code = UInt8(roundedCode(x[e] * id, -32, 31) + 32)
+                let h = e / 128, r = e % 128
+                let lowAt = h * 64 + r % 64, highAt = 128 + h * 32 + r % 32
+                let low = (code & 0x0F) << (r < 64 ? 0 : 4)
+                let high = (code >> 4) << UInt8(2 * (r / 32))
+                block.storeBytes(of: block.load(fromByteOffset: lowAt, as: UInt8.self) | low, toByteOffset: lowAt, as: UInt8.self)
+                block.storeBytes(of: block.load(fromByteOffset: highAt, as: UInt8.self) | high, toByteOffset: highAt, as: UInt8.self)
+            }
+        }
+    }
+
+    static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        #if LLAMA_AVX512_VNNI
+        dotVNNI(weights, activation, blocks: blocks)
+        #else
+        dotPortable(weights, activation, blocks: blocks)
+        #endif
+    }
+
+    /// The portable SIMD dot (the VNNI build's tests compare against it).
+    static func dotPortable(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        var sum = SIMD4<Float>()
+        for b in 0..<blocks {
+            let w = weights + b * 210
+            let a = activation + b * 292
+            var products = SIMD4<Int32>()
+            for h in 0..<2 {
+                for part in 0..<2 {  // weights 16·part ..< 16·part + 16 of each run of 32
+                    let lowBytes0 = bytes16(w, h * 64 + part * 16)
+                    let lowBytes1 = bytes16(w, h * 64 + 32 + part * 16)
+                    // Shifted by a constant per quarter: a variable amount makes Swift's SIMD
+                    // shift a per-lane loop.
+                    var highBytes = bytes16(w, 128 + h * 32 + part * 16)
+                    for quarter in 0..<4 {
+                        let lowBytes = quarter % 2 == 0 ? lowBytes0 : lowBytes1
+                        let low = quarter < 2 ? lowBytes & 0x0F : lowBytes &>> 4
+                        let high = (highBytes & 3) &<< 4
+                        highBytes = highBytes &>> 2
+                        let code = signed(low | high) &- 32
+                        let group = h * 8 + quarter * 2 + part
+                        let scale = Int32(w.load(fromByteOffset: 192 + group, as: Int8.self))
+                        products &+= dot4(code, int8x16(a, 4 + group * 16)) &* scale
+                    }
+                }
+            }
+            sum += toFloatWide(products) * (half(w, 208) * float(a, 0))
+        }
+        return sum.sum()
+    }
+}

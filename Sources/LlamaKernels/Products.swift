@@ -1,0 +1,59 @@
+/// The generic matvec and matmul drivers, specialised per ``BlockFormat``.
+enum Products {
+    /// Rows per parallel task, aiming at a few tasks per thread so that a slow thread (the
+    /// machine may be shared) does not hold up the rest, but no fewer than 16 rows per task.
+    static func rowsPerTask(rows: Int, threads: Int) -> Int {
+        max(16, (rows + threads * 4 - 1) / (threads * 4))
+    }
+
+    /// Encodes `count` floats of `x` as `F.Activation` into a new buffer the caller deallocates.
+    static func encodeActivation<F: BlockFormat>(_: F.Type, _ x: UnsafePointer<Float>, count: Int) -> UnsafeMutableRawPointer {
+        let blocks = count / F.Activation.blockElements
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(1, blocks * F.Activation.blockBytes), alignment: 64)
+        F.Activation.encode(x, buffer, blocks: blocks)
+        return buffer
+    }
+
+    static func matvec<F: BlockFormat>(_: F.Type, _ w: WeightMatrix, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, pool: ThreadPool) {
+        let activation = encodeActivation(F.self, x, count: w.columns)
+        defer { activation.deallocate() }
+        let blocks = w.columns / F.blockElements
+        let step = rowsPerTask(rows: w.rows, threads: pool.threadCount)
+        pool.parallelFor((w.rows + step - 1) / step) { task in
+            for r in task * step..<min(w.rows, task * step + step) {
+                y[r] = F.dot(w.row(r), activation, blocks: blocks)
+            }
+        }
+    }
+
+    /// Weight rows per tile in matmul: one tile of a 4096-column Q4_0 matrix is about 74 KB,
+    /// which stays in L2 while every activation row of a batch tile passes over it.
+    static let weightTile = 32
+    /// Activation rows per tile in matmul.
+    static let batchTile = 64
+
+    static func matmul<F: BlockFormat>(_: F.Type, _ w: WeightMatrix, _ x: UnsafePointer<Float>, batch: Int, _ y: UnsafeMutablePointer<Float>, pool: ThreadPool) {
+        guard batch > 0 else { return }
+        let blocks = w.columns / F.blockElements
+        let activationRowBytes = blocks * F.activationBytesPerBlock
+        let activations = UnsafeMutableRawPointer.allocate(byteCount: max(1, batch * activationRowBytes), alignment: 64)
+        defer { activations.deallocate() }
+        let activationBlocks = w.columns / F.Activation.blockElements
+        pool.parallelFor(batch) { b in
+            F.Activation.encode(x + b * w.columns, activations + b * activationRowBytes, blocks: activationBlocks)
+        }
+        let rowTiles = (w.rows + weightTile - 1) / weightTile
+        let batchTiles = (batch + batchTile - 1) / batchTile
+        pool.parallelFor(rowTiles * batchTiles) { task in
+            let rowStart = (task / batchTiles) * weightTile
+            let batchStart = (task % batchTiles) * batchTile
+            for b in batchStart..<min(batch, batchStart + batchTile) {
+                let a = activations + b * activationRowBytes
+                let out = y + b * w.rows
+                for r in rowStart..<min(w.rows, rowStart + weightTile) {
+                    out[r] = F.dot(w.row(r), a, blocks: blocks)
+                }
+            }
+        }
+    }
+}

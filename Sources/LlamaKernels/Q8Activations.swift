@@ -1,0 +1,74 @@
+// The 8-bit activation encodings that the integer dot products read. Both use a float scale
+// (ggml's Q8_0 rounds its scale to half; these do not, so they lose less) and round to nearest,
+// ties away from zero, into -127...127.
+
+/// Activation blocks for the 32-element weight types (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0).
+///
+/// Layout, 40 bytes: scale `d: Float`, then `s: Float` = d × (sum of the 32 values, which the
+/// types with an offset need), then 32 × `Int8`. Element i is `d * q[i]`.
+enum Q8x32: ActivationFormat {
+    static var blockElements: Int { 32 }
+    static var blockBytes: Int { 40 }
+    static let valuesOffset = 8
+
+    static func encode(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
+        for b in 0..<blocks {
+            let x = src + b * 32
+            let out = dst + b * 40
+            let (d, inverse) = scale(x, count: 32)
+            var sum: Int32 = 0
+            for i in 0..<32 {
+                let q = roundToInt8(x[i] * inverse)
+                sum += Int32(q)
+                out.storeBytes(of: q, toByteOffset: valuesOffset + i, as: Int8.self)
+            }
+            out.storeBytes(of: d, as: Float.self)
+            out.storeBytes(of: d * Float(sum), toByteOffset: 4, as: Float.self)
+        }
+    }
+}
+
+/// Activation blocks for the K-quants, ggml's Q8_K layout (292 bytes): scale `d: Float`,
+/// 256 × `Int8`, then 16 × `Int16` holding the sum of each run of 16 values (the K-quants with
+/// a minimum subtract `min × sum` per sub-block without touching the values again).
+enum Q8xK: ActivationFormat {
+    static var blockElements: Int { 256 }
+    static var blockBytes: Int { 292 }
+    static let valuesOffset = 4
+    static let sumsOffset = 260
+
+    static func encode(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
+        for b in 0..<blocks {
+            let x = src + b * 256
+            let out = dst + b * 292
+            let (d, inverse) = scale(x, count: 256)
+            out.storeBytes(of: d, as: Float.self)
+            for group in 0..<16 {
+                var sum: Int16 = 0
+                for i in group * 16..<group * 16 + 16 {
+                    let q = roundToInt8(x[i] * inverse)
+                    sum += Int16(q)
+                    out.storeBytes(of: q, toByteOffset: valuesOffset + i, as: Int8.self)
+                }
+                out.storeBytes(of: sum, toByteOffset: sumsOffset + 2 * group, as: Int16.self)
+            }
+        }
+    }
+}
+
+/// The scale mapping the largest magnitude of `count` floats to 127, and its inverse (0 for an
+/// all-zero block). Non-finite input gives a zero block rather than a trap.
+@inline(__always)
+private func scale(_ x: UnsafePointer<Float>, count: Int) -> (d: Float, inverse: Float) {
+    var amax: Float = 0
+    for i in 0..<count { amax = max(amax, x[i].magnitude) }
+    guard amax > 0, amax.isFinite else { return (0, 0) }
+    return (amax / 127, 127 / amax)
+}
+
+/// `value` rounded half away from zero into -127...127; NaN (from non-finite input) gives 127
+/// instead of trapping.
+@inline(__always)
+func roundToInt8(_ value: Float) -> Int8 {
+    Int8(max(-127, min(127, value.rounded())))
+}

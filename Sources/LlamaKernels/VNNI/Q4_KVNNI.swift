@@ -1,0 +1,28 @@
+#if LLAMA_AVX512_VNNI
+import _Builtin_intrinsics.intel
+
+extension Q4_KFormat {
+    /// The Q4_K × Q8_K dot: each 32 bytes of codes give two sub-blocks (low and high nibbles), one
+    /// VPDPBUSD each, weighted by their 6-bit scales in integer lanes; minimums as in the portable dot.
+    static func dotVNNI(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        var sum = _mm256_setzero_ps()
+        var offsets: Float = 0
+        let nibble = _mm256_set1_epi8(0x0F)
+        for b in 0..<blocks {
+            let w = weights + b * 144
+            let a = activation + b * 292
+            let d8 = float(a, 0)
+            let (scales, minimums) = unpackScaleMins(w + 4)
+            var products = _mm256_setzero_si256()
+            for g in 0..<4 {
+                let packed = load256(w, 16 + g * 32)
+                products = accumulate(products, dpbusd(_mm256_and_si256(packed, nibble), a, 4 + g * 64), _mm256_set1_epi32(scales[2 * g]))
+                products = accumulate(products, dpbusd(shiftBytesRight(packed, 4, mask: nibble), a, 36 + g * 64), _mm256_set1_epi32(scales[2 * g + 1]))
+            }
+            sum = accumulate(sum, products, half(w, 0) * d8)
+            offsets += half(w, 2) * d8 * Float(minimumSum(minimums, a))
+        }
+        return horizontalSum(sum) - offsets
+    }
+}
+#endif

@@ -1,0 +1,33 @@
+#if LLAMA_AVX512_VNNI
+import _Builtin_intrinsics.intel
+
+extension Q5_KFormat {
+    /// The Q5_K × Q8_K dot: as Q4_K's, with each sub-block's fifth bits taken from the shared
+    /// 32 bytes of high bits (bit t for sub-block t) and moved to bit 4.
+    static func dotVNNI(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        var sum = _mm256_setzero_ps()
+        var offsets: Float = 0
+        let nibble = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1)
+        for b in 0..<blocks {
+            let w = weights + b * 176
+            let a = activation + b * 292
+            let d8 = float(a, 0)
+            let (scales, minimums) = unpackScaleMins(w + 4)
+            let fifth = load256(w, 16)
+            var products = _mm256_setzero_si256()
+            for g in 0..<4 {
+                let packed = load256(w, 48 + g * 32)
+                let lowFifth = _mm256_slli_epi16(shiftBytesRight(fifth, Int32(2 * g), mask: one), 4)
+                let highFifth = _mm256_slli_epi16(shiftBytesRight(fifth, Int32(2 * g + 1), mask: one), 4)
+                let low = _mm256_or_si256(_mm256_and_si256(packed, nibble), lowFifth)
+                let high = _mm256_or_si256(shiftBytesRight(packed, 4, mask: nibble), highFifth)
+                products = accumulate(products, dpbusd(low, a, 4 + g * 64), _mm256_set1_epi32(scales[2 * g]))
+                products = accumulate(products, dpbusd(high, a, 36 + g * 64), _mm256_set1_epi32(scales[2 * g + 1]))
+            }
+            sum = accumulate(sum, products, half(w, 0) * d8)
+            offsets += half(w, 2) * d8 * Float(minimumSum(minimums, a))
+        }
+        return horizontalSum(sum) - offsets
+    }
+}
+#endif

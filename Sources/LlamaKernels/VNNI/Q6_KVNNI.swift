@@ -1,0 +1,41 @@
+#if LLAMA_AVX512_VNNI
+import _Builtin_intrinsics.intel
+
+extension Q6_KFormat {
+    /// The Q6_K × Q8_K dot: codes are taken unsigned (0...63) for VPDPBUSD, so Σ (code − 32)·a is
+    /// Σ code·a − 32·Σ a, the second term from the Q8_K sums of 16. Each 32 codes span two groups
+    /// of 16 with their own scales: lanes 0–3 and 4–7 of the VPDPBUSD result.
+    static func dotVNNI(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        var sum = _mm256_setzero_ps()
+        var offsets: Float = 0
+        let nibble = _mm256_set1_epi8(0x0F), two = _mm256_set1_epi8(3)
+        for b in 0..<blocks {
+            let w = weights + b * 210
+            let a = activation + b * 292
+            var products = _mm256_setzero_si256()
+            var offset: Int32 = 0
+            for h in 0..<2 {
+                let low0 = load256(w, h * 64), low1 = load256(w, h * 64 + 32)
+                let high = load256(w, 128 + h * 32)
+                for quarter in 0..<4 {
+                    let lows = quarter % 2 == 0 ? low0 : low1
+                    let low = quarter < 2 ? _mm256_and_si256(lows, nibble) : shiftBytesRight(lows, 4, mask: nibble)
+                    let highBits = _mm256_slli_epi16(shiftBytesRight(high, Int32(2 * quarter), mask: two), 4)
+                    let group = h * 8 + quarter * 2
+                    let s0 = Int32(w.load(fromByteOffset: 192 + group, as: Int8.self))
+                    let s1 = Int32(w.load(fromByteOffset: 193 + group, as: Int8.self))
+                    let scales = _mm256_setr_epi32(s0, s0, s0, s0, s1, s1, s1, s1)
+                    products = accumulate(products, dpbusd(_mm256_or_si256(low, highBits), a, 4 + group * 16), scales)
+                    let sum0 = a.loadUnaligned(fromByteOffset: Q8xK.sumsOffset + 2 * group, as: Int16.self)
+                    let sum1 = a.loadUnaligned(fromByteOffset: Q8xK.sumsOffset + 2 * group + 2, as: Int16.self)
+                    offset += s0 * Int32(sum0) + s1 * Int32(sum1)
+                }
+            }
+            let scale = half(w, 208) * float(a, 0)
+            sum = accumulate(sum, products, scale)
+            offsets += scale * Float(32 * offset)
+        }
+        return horizontalSum(sum) - offsets
+    }
+}
+#endif

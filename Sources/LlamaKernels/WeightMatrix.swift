@@ -1,0 +1,47 @@
+import GGUF
+
+/// A read-only view of a 2-D weight matrix as stored in GGUF: `rows` rows of `columns` elements
+/// each, row-major, blocks as in the file.
+///
+/// The view does not own its memory: keep the ``GGUF/GGUFFile`` (or whatever holds the bytes)
+/// alive while the matrix is used. It is a plain value and safe to share between threads, since
+/// the kernels only read through `data`.
+public struct WeightMatrix: @unchecked Sendable {
+    /// Element type of the stored blocks.
+    public let type: GGMLType
+    /// Number of rows (output features).
+    public let rows: Int
+    /// Elements per row (input features); a whole number of blocks.
+    public let columns: Int
+    /// The first byte of row 0; rows follow each other without padding.
+    public let data: UnsafeRawPointer
+    /// Bytes taken by one row.
+    public let rowBytes: Int
+
+    let format: any BlockFormat.Type
+
+    /// Describes `rows` × `columns` elements of `type` starting at `data`.
+    ///
+    /// - Throws: ``KernelError/unsupportedType(_:tensor:)`` for a type without kernels, and
+    ///   ``KernelError/shapeMismatch(_:)`` when `columns` is not a positive whole number of
+    ///   blocks, `rows` is negative, or the byte size overflows.
+    public init(type: GGMLType, rows: Int, columns: Int, data: UnsafeRawPointer) throws(KernelError) {
+        guard let format = Kernels.format(for: type) else { throw .unsupportedType(type, tensor: nil) }
+        guard rows >= 0 else { throw .shapeMismatch("negative row count \(rows)") }
+        let rowBytes = try Kernels.rowBytes(format, count: columns)
+        guard columns > 0 else { throw .shapeMismatch("\(type.name) matrix with no columns") }
+        guard !rowBytes.multipliedReportingOverflow(by: rows).overflow else {
+            throw .shapeMismatch("\(rows) rows of \(rowBytes) bytes overflow")
+        }
+        self.type = type
+        self.rows = rows
+        self.columns = columns
+        self.data = data
+        self.rowBytes = rowBytes
+        self.format = format
+    }
+
+    /// The first byte of row `row` (unchecked: callers stay within `0..<rows`).
+    @inline(__always)
+    func row(_ row: Int) -> UnsafeRawPointer { data + row * rowBytes }
+}

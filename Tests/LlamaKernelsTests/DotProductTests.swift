@@ -1,0 +1,117 @@
+import GGUF
+@testable import LlamaKernels
+import Testing
+
+/// The SIMD dot products against a plain double-precision reference over decoded values.
+@Suite struct DotProductTests {
+    /// Decodes an activation row encoded as `A` (test-side, written from the layouts' comments).
+    static func decodeActivation<A: ActivationFormat>(_: A.Type, _ p: UnsafeRawPointer, count: Int) -> [Double] {
+        var out: [Double] = []
+        if A.self == FloatActivation.self {
+            for i in 0..<count { out.append(Double(p.loadUnaligned(fromByteOffset: 4 * i, as: Float.self))) }
+        } else if A.self == PairedFloatActivation.self {
+            // Runs of 8 stored as x0 x2 x4 x6 x1 x3 x5 x7; a shorter final run in order.
+            for i in 0..<count {
+                let start = i / 8 * 8
+                let slot = start + 8 <= count ? start + (i % 2) * 4 + (i % 8) / 2 : i
+                out.append(Double(p.loadUnaligned(fromByteOffset: 4 * slot, as: Float.self)))
+            }
+        } else if A.self == Q8x32.self {
+            for b in 0..<count / 32 {
+                let d = Double(p.loadUnaligned(fromByteOffset: b * 40, as: Float.self))
+                for i in 0..<32 { out.append(d * Double(p.load(fromByteOffset: b * 40 + 8 + i, as: Int8.self))) }
+            }
+        } else {
+            for b in 0..<count / 256 {
+                let d = Double(p.loadUnaligned(fromByteOffset: b * 292, as: Float.self))
+                for i in 0..<256 { out.append(d * Double(p.load(fromByteOffset: b * 292 + 4 + i, as: Int8.self))) }
+            }
+        }
+        return out
+    }
+
+    /// (kernel dot, reference dot over decoded weights and decoded activation, Σ |w·a|).
+    static func dots<F: BlockFormat>(_: F.Type, weights: [Float], x: [Float]) throws -> (Float, Double, Double) {
+        let row = try quantized(weights, as: F.type)
+        let decodedWeights = try dequantized(row, as: F.type, count: weights.count)
+        let activation = Products.encodeActivation(F.self, x, count: x.count)
+        defer { activation.deallocate() }
+        let a = decodeActivation(F.Activation.self, activation, count: x.count)
+        var reference = 0.0, magnitude = 0.0
+        for i in 0..<x.count {
+            reference += Double(decodedWeights[i]) * a[i]
+            magnitude += abs(Double(decodedWeights[i]) * a[i])
+        }
+        let dot = row.withUnsafeBytes { F.dot($0.baseAddress!, activation, blocks: x.count / F.blockElements) }
+        return (dot, reference, magnitude)
+    }
+
+    /// Also checks the activation encodings: every 8-bit value is within half a step of x.
+    @Test(arguments: allTypes)
+    func simdDotEqualsScalarReference(_ type: GGMLType) throws {
+        var rng = SeededGenerator(seed: 4)
+        for trial in 0..<8 {
+            // Float types also get lengths that leave a tail shorter than a SIMD run.
+            let count = 256 * (trial + 1) + ((type.blockLayout!.elements == 1) ? trial * 3 : 0)
+            let weights = rng.weights(count)
+            let x = (0..<count).map { _ in rng.gaussian() }
+            let (dot, reference, magnitude) = try Self.dots(Kernels.format(for: type)!, weights: weights, x: x)
+            // Integer sums are exact; what remains is float rounding of per-block scales and
+            // partial sums: a few float32 ulps of Σ|w·a|.
+            #expect(abs(Double(dot) - reference) <= 1e-5 * magnitude, "\(type.name) n=\(count): \(dot) vs \(reference)")
+        }
+    }
+
+    /// Types with a native (AVX512VNNI trait) dot keep their portable one; in a native build this
+    /// checks one against the other, in a portable build that the dispatch picks the portable one.
+    @Test func nativeDotsAgreeWithPortableOnes() throws {
+        var rng = SeededGenerator(seed: 13)
+        let count = 4096
+        let x = (0..<count).map { _ in rng.gaussian() }
+        func check<F: BlockFormat>(_: F.Type, _ portable: (UnsafeRawPointer, UnsafeRawPointer, Int) -> Float) throws {
+            let row = try quantized(rng.weights(count), as: F.type)
+            let activation = Products.encodeActivation(F.self, x, count: count)
+            defer { activation.deallocate() }
+            let blocks = count / F.blockElements
+            let (native, reference) = row.withUnsafeBytes { w in
+                (F.dot(w.baseAddress!, activation, blocks: blocks), portable(w.baseAddress!, activation, blocks))
+            }
+            #expect(abs(native - reference) <= 1e-5 * max(1, abs(reference)), "\(F.type.name): \(native) vs \(reference)")
+        }
+        try check(Q4_0Format.self) { Q4_0Format.dotPortable($0, $1, blocks: $2) }
+        try check(Q8_0Format.self) { Q8_0Format.dotPortable($0, $1, blocks: $2) }
+        try check(Q4_1Format.self) { Q4_1Format.dotPortable($0, $1, blocks: $2) }
+        try check(Q5_0Format.self) { Q5_0Format.dotPortable($0, $1, blocks: $2) }
+        try check(Q5_1Format.self) { Q5_1Format.dotPortable($0, $1, blocks: $2) }
+        try check(Q4_KFormat.self) { Q4_KFormat.dotPortable($0, $1, blocks: $2) }
+        try check(Q5_KFormat.self) { Q5_KFormat.dotPortable($0, $1, blocks: $2) }
+        try check(Q6_KFormat.self) { Q6_KFormat.dotPortable($0, $1, blocks: $2) }
+        try check(Q2_KFormat.self) { Q2_KFormat.dotPortable($0, $1, blocks: $2) }
+        try check(Q3_KFormat.self) { Q3_KFormat.dotPortable($0, $1, blocks: $2) }
+    }
+
+    @Test func activationEncodingsLoseAtMostHalfAStep() {
+        var rng = SeededGenerator(seed: 5)
+        let x = (0..<1024).map { _ in rng.gaussian() }
+        for (format, blockElements) in [(Q4_0Format.self as any BlockFormat.Type, 32), (Q4_KFormat.self, 256)] {
+            let encoded = Products.encodeActivation(format, x, count: x.count)
+            defer { encoded.deallocate() }
+            let decoded = format == Q4_0Format.self ? Self.decodeActivation(Q8x32.self, encoded, count: x.count) : Self.decodeActivation(Q8xK.self, encoded, count: x.count)
+            for block in 0..<x.count / blockElements {
+                let range = block * blockElements..<(block + 1) * blockElements
+                let step = Double(range.map { x[$0].magnitude }.max()!) / 127
+                for i in range { #expect(abs(decoded[i] - Double(x[i])) <= step * 0.5001) }
+            }
+            if blockElements == 256 {
+                // The Q8_K sums of 16 are the sums of the stored values.
+                for block in 0..<4 {
+                    for group in 0..<16 {
+                        var sum = 0
+                        for i in 0..<16 { sum += Int(encoded.load(fromByteOffset: block * 292 + 4 + group * 16 + i, as: Int8.self)) }
+                        #expect(Int(encoded.loadUnaligned(fromByteOffset: block * 292 + 260 + 2 * group, as: Int16.self)) == sum)
+                    }
+                }
+            }
+        }
+    }
+}
