@@ -60,6 +60,11 @@ let package = Package(
             dependencies: ["LlamaKernels", "GGUF"],
             path: "Benchmarks/kernel-bench"
         ),
+        .executableTarget(
+            name: "tokenizer-bench",
+            dependencies: ["LlamaTokenizer", "GGUF"],
+            path: "Benchmarks/tokenizer-bench"
+        ),
         .target(name: "FixtureSupport", path: "Tests/FixtureSupport"),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "FixtureSupport"]),
         .testTarget(name: "LlamaKernelsTests", dependencies: ["LlamaKernels", "GGUF", "FixtureSupport"]),
