@@ -21,7 +21,7 @@ struct EvalCommand: AsyncParsableCommand {
     @Flag(name: .customLong("parse-special"), help: "Read special-token text such as <|im_start|> in the prompt as special tokens.")
     var parseSpecial = false
 
-    @Option(name: .long, help: "How many of the largest logits to list per position.")
+    @Option(name: .long, parsing: .unconditional, help: "How many of the largest logits to list per position.")
     var top: Int = 10
 
     @Flag(name: .long, help: "Only list the last position.")

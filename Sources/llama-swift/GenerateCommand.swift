@@ -19,34 +19,34 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(name: [.customShort("f"), .long], help: "Read the prompt from this file.")
     var file: String?
 
-    @Option(name: [.customShort("n"), .customLong("n-predict")], help: "Tokens to generate (-1: until the context is full).")
+    @Option(name: [.customShort("n"), .customLong("n-predict")], parsing: .unconditional, help: "Tokens to generate (-1: until the context is full).")
     var nPredict: Int = -1
 
-    @Option(name: .customLong("temp"), help: "Temperature (0: greedy).")
+    @Option(name: .customLong("temp"), parsing: .unconditional, help: "Temperature (0: greedy).")
     var temperature: Float = 0.8
 
-    @Option(name: .customLong("top-k"), help: "Top-k sampling (0: off).")
+    @Option(name: .customLong("top-k"), parsing: .unconditional, help: "Top-k sampling (0: off).")
     var topK: Int = 40
 
-    @Option(name: .customLong("top-p"), help: "Top-p sampling (1: off).")
+    @Option(name: .customLong("top-p"), parsing: .unconditional, help: "Top-p sampling (1: off).")
     var topP: Float = 0.95
 
-    @Option(name: .customLong("min-p"), help: "Min-p sampling (0: off).")
+    @Option(name: .customLong("min-p"), parsing: .unconditional, help: "Min-p sampling (0: off).")
     var minP: Float = 0.05
 
-    @Option(name: .customLong("repeat-penalty"), help: "Penalty for repeated tokens (1: off).")
+    @Option(name: .customLong("repeat-penalty"), parsing: .unconditional, help: "Penalty for repeated tokens (1: off).")
     var repeatPenalty: Float = 1.0
 
-    @Option(name: .customLong("repeat-last-n"), help: "Tokens the penalties look back over (0: off, -1: whole context).")
+    @Option(name: .customLong("repeat-last-n"), parsing: .unconditional, help: "Tokens the penalties look back over (0: off, -1: whole context).")
     var repeatLastN: Int = 64
 
-    @Option(name: .customLong("frequency-penalty"), help: "Frequency penalty (0: off).")
+    @Option(name: .customLong("frequency-penalty"), parsing: .unconditional, help: "Frequency penalty (0: off).")
     var frequencyPenalty: Float = 0
 
-    @Option(name: .customLong("presence-penalty"), help: "Presence penalty (0: off).")
+    @Option(name: .customLong("presence-penalty"), parsing: .unconditional, help: "Presence penalty (0: off).")
     var presencePenalty: Float = 0
 
-    @Option(name: [.customShort("s"), .long], help: "Sampling seed (-1: random).")
+    @Option(name: [.customShort("s"), .long], parsing: .unconditional, help: "Sampling seed (-1: random).")
     var seed: Int64 = -1
 
     @Option(name: .customLong("stop"), help: "Stop before this string (repeatable).")

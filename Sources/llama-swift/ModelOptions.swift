@@ -7,13 +7,13 @@ struct ModelOptions: ParsableArguments {
     @Option(name: [.customShort("m"), .long], help: "Path of the GGUF model (default: the stories260K fixture).")
     var model: String?
 
-    @Option(name: [.customShort("c"), .customLong("ctx-size")], help: "Context size in tokens (0: the model's, at most 4096).")
+    @Option(name: [.customShort("c"), .customLong("ctx-size")], parsing: .unconditional, help: "Context size in tokens (0: the model's, at most 4096).")
     var contextSize: Int = 0
 
-    @Option(name: [.customShort("b"), .customLong("batch-size")], help: "Prompt tokens evaluated per batch.")
+    @Option(name: [.customShort("b"), .customLong("batch-size")], parsing: .unconditional, help: "Prompt tokens evaluated per batch.")
     var batchSize: Int = 512
 
-    @Option(name: [.customShort("t"), .long], help: "Threads for the matrix kernels (default: all cores).")
+    @Option(name: [.customShort("t"), .long], parsing: .unconditional, help: "Threads for the matrix kernels (default: all cores).")
     var threads: Int?
 
     /// The model path: `--model`, else the stories260K fixture from the usual places.
