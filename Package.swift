@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "FixtureSupport"]),
         .testTarget(name: "LlamaKernelsTests", dependencies: ["LlamaKernels", "GGUF", "FixtureSupport"]),
         .testTarget(name: "LlamaTokenizerTests", dependencies: ["LlamaTokenizer", "GGUF", "FixtureSupport"]),
-        .testTarget(name: "LlamaSwiftTests", dependencies: ["LlamaSwift", "FixtureSupport"]),
+        .testTarget(name: "LlamaSwiftTests", dependencies: ["LlamaSwift", "GGUF", "FixtureSupport"]),
         .testTarget(
             name: "LlamaVulkanTests",
             dependencies: ["LlamaVulkan", "LlamaKernels", "GGUF", "FixtureSupport"],
