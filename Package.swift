@@ -48,7 +48,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "llama-swift",
-            dependencies: ["LlamaSwift", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "LlamaSwift", "LlamaTokenizer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "llama-swift-bench",

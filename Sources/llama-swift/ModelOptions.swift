@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LlamaSwift
+import Logging
 
 /// The options every subcommand that runs a model shares.
 struct ModelOptions: ParsableArguments {
@@ -16,6 +17,9 @@ struct ModelOptions: ParsableArguments {
     @Option(name: [.customShort("t"), .long], parsing: .unconditional, help: "Threads for the matrix kernels (default: all cores).")
     var threads: Int?
 
+    @Flag(name: .long, help: "Log the library's informational messages to stderr.")
+    var verbose = false
+
     /// The model path: `--model`, else the stories260K fixture from the usual places.
     func resolvedModelPath() throws -> String {
         if let model { return model }
@@ -27,6 +31,12 @@ struct ModelOptions: ParsableArguments {
 
     /// Loads the model and opens a session with the requested context and batch sizes.
     func load() async throws -> (model: LlamaModel, session: LlamaSession, seconds: Double) {
+        let level: Logger.Level = verbose ? .info : .warning
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
         let start = ContinuousClock.now
         let model = try await LlamaModel.load(path: try resolvedModelPath(), threads: threads)
         let session = try model.makeSession(
