@@ -35,7 +35,8 @@ extension Kernels {
     static func cpuFeatures() -> Set<String>? {
         #if os(Linux)
         guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
+              // "flags" on x86, "Features" on arm64.
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") || $0.hasPrefix("Features") }),
               let colon = line.firstIndex(of: ":")
         else { return nil }
         return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))

@@ -9,7 +9,7 @@ import GGUF
 /// let file = try GGUFFile(path: "model.gguf")
 /// let info = try file.tensor(named: "blk.0.attn_q.weight")
 /// let wq = try WeightMatrix(type: info.type, rows: info.rowCount, columns: info.rowLength,
-///                           data: file.data(for: info).baseAddress!)
+///                           bytes: file.data(for: info))
 /// let pool = ThreadPool()                       // once, for the whole model
 /// Kernels.matvec(wq, x, q, pool: pool)          // q[wq.rows] = Wq · x[wq.columns]
 /// Kernels.matmul(wq, xs, batch: n, qs, pool: pool)  // prefill: n rows at once
