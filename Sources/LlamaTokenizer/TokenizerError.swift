@@ -22,6 +22,8 @@ public enum TokenizerError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The metadata asks for a special token (BOS or EOS) to be added but names no valid token for it.
     case missingSpecialToken(key: String)
 
+    /// The tokenizer's view of an error from a metadata accessor, which only ever reports a
+    /// missing key or a value of the wrong type.
     init(_ error: GGUFError) {
         switch error {
         case .missingKey(let key):
@@ -29,7 +31,7 @@ public enum TokenizerError: Error, Sendable, Equatable, CustomStringConvertible 
         case .typeMismatch(let key, let expected, let found):
             self = .wrongType(key: key, expected: expected, found: found)
         default:
-            self = .wrongType(key: "?", expected: "a readable value", found: error.description)
+            self = .wrongType(key: "tokenizer metadata", expected: "a readable value", found: error.description)
         }
     }
 
