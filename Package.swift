@@ -78,7 +78,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "llama-swift",
-            dependencies: ["LlamaSwift", "LlamaTokenizer", "LlamaKernels", "GGUF", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "LlamaSwift", "LlamaTokenizer", "LlamaKernels", "GGUF",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "llama-swift-bench",
