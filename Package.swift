@@ -86,7 +86,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "llama-swift-bench",
-            dependencies: ["LlamaSwift", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "LlamaSwift", "LlamaKernels", "GGUF",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Benchmarks/llama-swift-bench"
         ),
         .executableTarget(
