@@ -127,13 +127,13 @@ public actor LlamaSession {
         try transformer.evaluate(fresh[...], at: reused, output: .last)
         history.append(contentsOf: fresh)
         statistics.promptTokens = fresh.count
-        statistics.promptSeconds = (clock.now - promptStart).seconds
+        statistics.promptSeconds = (clock.now - promptStart) / .seconds(1)
 
         let sampler = Sampler(parameters: parameters, vocabularySize: vocabulary)
         var decoder = StreamingDecoder(tokenizer: model.tokenizer)
         var stops = StopSequenceMatcher(stops: parameters.stop)
         let generationStart = clock.now
-        defer { statistics.generationSeconds = (clock.now - generationStart).seconds }
+        defer { statistics.generationSeconds = (clock.now - generationStart) / .seconds(1) }
         while parameters.maxTokens < 0 || statistics.generatedTokens < parameters.maxTokens {
             if Task.isCancelled { return }
             let token = sampler.sample(logits: transformer.logits, history: history[...])
@@ -152,13 +152,5 @@ public actor LlamaSession {
         }
         let rest = stops.append(decoder.flush()).emit + stops.flush()
         if !rest.isEmpty { emit(rest) }
-    }
-}
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double {
-        let (s, attoseconds) = components
-        return Double(s) + Double(attoseconds) * 1e-18
     }
 }

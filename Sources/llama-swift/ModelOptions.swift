@@ -54,15 +54,7 @@ struct ModelOptions: ParsableArguments {
             path: try resolvedModelPath(), threads: threads, computeBackend: chosen, deviceIndex: device)
         let session = try model.makeSession(
             contextSize: contextSize == 0 ? nil : contextSize, batchSize: batchSize)
-        return (model, session, (ContinuousClock.now - start).seconds)
-    }
-}
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double {
-        let (s, attoseconds) = components
-        return Double(s) + Double(attoseconds) * 1e-18
+        return (model, session, (ContinuousClock.now - start) / .seconds(1))
     }
 }
 
