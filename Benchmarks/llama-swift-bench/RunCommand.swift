@@ -28,6 +28,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("backend"), help: "Comma-separated backends: cpu, blas, vulkan.")
     var backends: String = "cpu"
 
+    @Option(name: .customLong("device"), help: "Vulkan device index for --backend vulkan (default: the best).")
+    var device: Int?
+
     @Option(name: [.customShort("o"), .customLong("output")], help: "md (a markdown table) or json.")
     var output: String = "md"
 
@@ -61,7 +64,7 @@ struct RunCommand: AsyncParsableCommand {
                                            repetitions: repetitions, threads: threads)
             }
             for backend in backendList {
-                let model = try LlamaModel(path: path, threads: threads, computeBackend: backend)
+                let model = try LlamaModel(path: path, threads: threads, computeBackend: backend, deviceIndex: device)
                 for n in prompts where n > 0 {
                     results.append(try await measure(model, path: path, backend: backend, prompt: n, generate: 0))
                 }
