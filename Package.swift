@@ -109,7 +109,7 @@ let package = Package(
             name: "LlamaServerTests",
             dependencies: [
                 "LlamaServer",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

@@ -62,6 +62,11 @@ public struct APIError: Error, Sendable, Equatable, HTTPResponseError {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
+        try response()
+    }
+
+    /// The answer: the status and the JSON body.
+    func response() throws -> Response {
         Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try body.jsonData())))
     }
 }

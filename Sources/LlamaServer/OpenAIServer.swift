@@ -51,7 +51,8 @@ public struct OpenAIServer: Sendable {
     }
 }
 
-/// Answers every error in OpenAI's shape, including the router's own (404, 405) and unexpected ones.
+/// Answers every error in OpenAI's shape, including the router's own (404, 405), which come
+/// as bare responses, and unexpected errors.
 struct OpenAIErrorResponder<Inner: HTTPResponder>: HTTPResponder {
     let inner: Inner
 
@@ -60,17 +61,18 @@ struct OpenAIErrorResponder<Inner: HTTPResponder>: HTTPResponder {
     }
 
     func respond(to request: Request, context: Inner.Context) async throws -> Response {
+        let answer: APIError
         do {
-            return try await inner.respond(to: request, context: context)
-        } catch let error as APIError {
-            throw error
-        } catch let error as HTTPError {
-            let isClientError = (400..<500).contains(error.status.code)
-            throw APIError(
-                status: error.status, message: error.body ?? error.status.reasonPhrase,
+            let response = try await inner.respond(to: request, context: context)
+            // Answers from APIError are JSON already.
+            guard response.status.code >= 400, response.headers[.contentType] != "application/json" else { return response }
+            let isClientError = response.status.code < 500
+            answer = APIError(
+                status: response.status, message: "\(request.method) \(request.uri.path): \(response.status.reasonPhrase)",
                 type: isClientError ? "invalid_request_error" : "server_error")
         } catch {
-            throw APIError.internalError("\(error)")
+            answer = .internalError("\(error)")
         }
+        return try answer.response()
     }
 }

@@ -11,8 +11,8 @@ struct BadInputTests {
     ) async throws {
         let answer = try await client.send("POST", path, body: body)
         #expect(answer.status == status, sourceLocation: sourceLocation)
-        let json = try JSONSerialization.jsonObject(with: answer.body) as? [String: Any]
-        let error = try #require(json?.error, sourceLocation: sourceLocation)
+        let json = try? JSONSerialization.jsonObject(with: answer.body) as? [String: Any]
+        let error = try #require(json?.error, "\(path) answered \(answer.status): \(String(decoding: answer.body, as: UTF8.self))", sourceLocation: sourceLocation)
         #expect((error["message"] as? String)?.isEmpty == false, sourceLocation: sourceLocation)
         #expect(error["type"] is String, sourceLocation: sourceLocation)
         #expect(error.keys.contains("param") && error.keys.contains("code"), sourceLocation: sourceLocation)

@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import LlamaServer
+import Logging
 
 /// A server on a free loopback port for the duration of `body`.
 func withTestServer<T: Sendable>(
@@ -13,7 +14,10 @@ func withTestServer<T: Sendable>(
     configuration.host = "127.0.0.1"
     configuration.port = 0
     configure(&configuration)
-    let server = OpenAIServer(engine: engine, configuration: configuration)
+    var logger = Logger(label: "LlamaServerTests")
+    // Stopping the server by cancellation logs errors that say nothing about the tests.
+    logger.logLevel = .critical
+    let server = OpenAIServer(engine: engine, configuration: configuration, logger: logger)
     let (ports, continuation) = AsyncStream<Int>.makeStream()
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask {
