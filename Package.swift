@@ -88,7 +88,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "llama-swift",
-            dependencies: ["LlamaSwift", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["LlamaSwift", "LlamaTokenizer", "LlamaKernels", "GGUF", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "llama-swift-bench",
@@ -100,11 +100,16 @@ let package = Package(
             dependencies: ["LlamaKernels", "GGUF"],
             path: "Benchmarks/kernel-bench"
         ),
+        .executableTarget(
+            name: "tokenizer-bench",
+            dependencies: ["LlamaTokenizer", "GGUF"],
+            path: "Benchmarks/tokenizer-bench"
+        ),
         .target(name: "FixtureSupport", path: "Tests/FixtureSupport"),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "FixtureSupport"]),
         .testTarget(name: "LlamaKernelsTests", dependencies: ["LlamaKernels", "GGUF", "FixtureSupport"]),
         .testTarget(name: "LlamaTokenizerTests", dependencies: ["LlamaTokenizer", "GGUF", "FixtureSupport"]),
-        .testTarget(name: "LlamaSwiftTests", dependencies: ["LlamaSwift", "FixtureSupport"]),
+        .testTarget(name: "LlamaSwiftTests", dependencies: ["LlamaSwift", "GGUF", "FixtureSupport"]),
         .testTarget(
             name: "LlamaServerTests",
             dependencies: [

@@ -4,7 +4,8 @@
 //   swift run -c release kernel-bench [--quick] [--types Q4_0,Q6_K] [--threads 1,2]
 //
 // GB/s is weight bytes streamed per second: a matvec reads every weight once, so at batch 1 the
-// ideal is the memory bandwidth line.
+// ideal is the memory bandwidth line. A last table times matmul (prefill) at batch 32 on the
+// 1B attention shape with all threads, in weight-activation products per second.
 import Foundation
 import GGUF
 import LlamaKernels
@@ -129,4 +130,21 @@ for type in options.types {
             print(line)
         }
     }
+}
+
+let batch = 32
+let (_, rows, columns) = shapes[0]
+let threads = options.threads.max() ?? 1
+print("matmul, \(shapes[0].0), batch \(batch), \(threads) thread\(threads == 1 ? "" : "s"): best µs, G multiply-adds/s")
+for type in options.types {
+    let weights = makeWeights(type, rows: rows, columns: columns)
+    defer { weights.deallocate() }
+    let matrix = try! WeightMatrix(type: type, rows: rows, columns: columns, data: UnsafeRawPointer(weights.baseAddress!))
+    let x = (0..<batch * columns).map { Float(($0 % 23) - 11) * 0.01 }
+    var y = [Float](repeating: 0, count: batch * rows)
+    let pool = ThreadPool(threadCount: threads)
+    let seconds = y.withUnsafeMutableBufferPointer { out in
+        secondsPerCall(budget: budget) { Kernels.matmul(matrix, x, batch: batch, out.baseAddress!, pool: pool) }
+    }
+    print(String(format: "%-7@ %10.1f %9.2f", type.name, seconds.best * 1e6, Double(batch * rows * columns) / seconds.best / 1e9))
 }

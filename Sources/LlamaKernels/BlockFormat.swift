@@ -28,8 +28,8 @@ protocol BlockFormat {
 }
 
 extension BlockFormat {
-    /// Elements of one activation block per weight block (a K-quant block is one Q8_K block; a
-    /// float "block" of one element is one float).
+    /// Bytes of encoded activation that line up with one weight block (a K-quant block with one
+    /// Q8_K block, a Q4_0 block with one Q8x32 block, a float "block" of one element with one float).
     static var activationBytesPerBlock: Int { blockElements / Activation.blockElements * Activation.blockBytes }
 }
 

@@ -5,7 +5,7 @@ extension Kernels {
     /// spelling. Empty for the portable build, which runs on any x86-64 or arm64 CPU.
     public static var requiredCPUFeatures: [String] {
         #if LLAMA_AVX512_VNNI
-        ["avx512f", "avx512bw", "avx512vl", "avx512_vnni"]
+        ["avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512vl", "avx512_vnni"]
         #else
         []
         #endif
@@ -26,7 +26,7 @@ extension Kernels {
         }
         let missing = required.filter { !present.contains($0) }
         guard missing.isEmpty else {
-            throw .unsupportedCPU("this build uses AVX-512 VNNI kernels (trait AVX512VNNI) but the CPU lacks \(missing.joined(separator: ", ")); rebuild without --traits AVX512VNNI")
+            throw .unsupportedCPU("this build uses AVX-512 VNNI kernels (trait AVX512VNNI, with AVX2, FMA and F16C) but the CPU lacks \(missing.joined(separator: ", ")); rebuild without --traits AVX512VNNI")
         }
     }
 
@@ -35,12 +35,16 @@ extension Kernels {
     static func cpuFeatures() -> Set<String>? {
         #if os(Linux)
         guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
+              // "flags" on x86, "Features" on arm64.
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") || $0.hasPrefix("Features") }),
               let colon = line.firstIndex(of: ":")
         else { return nil }
         return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
         #elseif canImport(Darwin)
-        let names = ["avx512f": "avx512f", "avx512bw": "avx512bw", "avx512vl": "avx512vl", "avx512vnni": "avx512_vnni"]
+        let names = [
+            "avx2_0": "avx2", "fma": "fma", "f16c": "f16c", "avx512f": "avx512f", "avx512bw": "avx512bw",
+            "avx512vl": "avx512vl", "avx512vnni": "avx512_vnni",
+        ]
         var present = Set<String>()
         for (sysctl, flag) in names {
             var value: Int32 = 0

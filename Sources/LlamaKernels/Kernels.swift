@@ -4,6 +4,16 @@ import GGUF
 /// and matrix–matrix products over quantized weights.
 ///
 /// All functions are safe to call from several threads at once; they keep no state.
+///
+/// ```swift
+/// let file = try GGUFFile(path: "model.gguf")
+/// let info = try file.tensor(named: "blk.0.attn_q.weight")
+/// let wq = try WeightMatrix(type: info.type, rows: info.rowCount, columns: info.rowLength,
+///                           bytes: file.data(for: info))
+/// let pool = ThreadPool()                       // once, for the whole model
+/// Kernels.matvec(wq, x, q, pool: pool)          // q[wq.rows] = Wq · x[wq.columns]
+/// Kernels.matmul(wq, xs, batch: n, qs, pool: pool)  // prefill: n rows at once
+/// ```
 public enum Kernels {
     /// The traits of `type`, or `nil` when it has no kernels. Adding a type is adding its
     /// ``BlockFormat`` in `Formats/` and one line here.

@@ -41,6 +41,19 @@ public struct WeightMatrix: @unchecked Sendable {
         self.format = format
     }
 
+    /// Describes `rows` × `columns` elements of `type` held by `bytes`, such as
+    /// `GGUFFile.data(for:)` returns, checking that the buffer holds exactly that many bytes.
+    ///
+    /// - Throws: as ``init(type:rows:columns:data:)``, and ``KernelError/shapeMismatch(_:)``
+    ///   when the buffer's size is not `rows × rowBytes`.
+    public init(type: GGMLType, rows: Int, columns: Int, bytes: UnsafeRawBufferPointer) throws(KernelError) {
+        guard let base = bytes.baseAddress else { throw .shapeMismatch("empty buffer for a \(rows)×\(columns) \(type.name) matrix") }
+        try self.init(type: type, rows: rows, columns: columns, data: base)
+        guard rows * rowBytes == bytes.count else {
+            throw .shapeMismatch("\(rows)×\(columns) \(type.name) takes \(rows * rowBytes) bytes, the buffer has \(bytes.count)")
+        }
+    }
+
     /// The first byte of row `row` (unchecked: callers stay within `0..<rows`).
     @inline(__always)
     func row(_ row: Int) -> UnsafeRawPointer { data + row * rowBytes }

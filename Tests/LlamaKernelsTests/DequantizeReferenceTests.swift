@@ -50,7 +50,7 @@ import Testing
     /// The whole tensor, row by row through `WeightMatrix`, as gguf-py flattens it.
     func dequantizeAll(_ file: GGUFFile, _ info: GGUFTensorInfo) throws -> [Float] {
         let bytes = file.data(for: info)
-        let matrix = try WeightMatrix(type: info.type, rows: info.rowCount, columns: info.rowLength, data: bytes.baseAddress!)
+        let matrix = try WeightMatrix(type: info.type, rows: info.rowCount, columns: info.rowLength, bytes: bytes)
         #expect(matrix.rowBytes * matrix.rows == bytes.count)
         var values = [Float](repeating: 0, count: info.elementCount)
         try values.withUnsafeMutableBufferPointer { out in

@@ -80,9 +80,14 @@ import Testing
         }
         try check(Q4_0Format.self) { Q4_0Format.dotPortable($0, $1, blocks: $2) }
         try check(Q8_0Format.self) { Q8_0Format.dotPortable($0, $1, blocks: $2) }
+        try check(Q4_1Format.self) { Q4_1Format.dotPortable($0, $1, blocks: $2) }
+        try check(Q5_0Format.self) { Q5_0Format.dotPortable($0, $1, blocks: $2) }
+        try check(Q5_1Format.self) { Q5_1Format.dotPortable($0, $1, blocks: $2) }
         try check(Q4_KFormat.self) { Q4_KFormat.dotPortable($0, $1, blocks: $2) }
         try check(Q5_KFormat.self) { Q5_KFormat.dotPortable($0, $1, blocks: $2) }
         try check(Q6_KFormat.self) { Q6_KFormat.dotPortable($0, $1, blocks: $2) }
+        try check(Q2_KFormat.self) { Q2_KFormat.dotPortable($0, $1, blocks: $2) }
+        try check(Q3_KFormat.self) { Q3_KFormat.dotPortable($0, $1, blocks: $2) }
     }
 
     @Test func activationEncodingsLoseAtMostHalfAStep() {

@@ -92,6 +92,9 @@ import Testing
             #expect(throws: KernelError.self) { try WeightMatrix(type: .q4_0, rows: -1, columns: 32, data: data) }
             #expect(throws: KernelError.self) { try WeightMatrix(type: .q4_0, rows: 1, columns: 0, data: data) }
             #expect(throws: KernelError.self) { try WeightMatrix(type: .q8_0, rows: Int.max / 8, columns: 64, data: data) }
+            // A buffer must hold exactly rows × rowBytes: 3 rows of Q4_0 × 64 take 108 bytes.
+            #expect(throws: KernelError.self) { try WeightMatrix(type: .q4_0, rows: 3, columns: 64, bytes: UnsafeRawBufferPointer(rebasing: p[0..<100])) }
+            #expect((try? WeightMatrix(type: .q4_0, rows: 3, columns: 64, bytes: UnsafeRawBufferPointer(rebasing: p[0..<108])))?.rows == 3)
             #expect(throws: KernelError.self) {
                 let m = try WeightMatrix(type: .q4_0, rows: 2, columns: 32, data: data)
                 #expect(m.rowBytes == 18)

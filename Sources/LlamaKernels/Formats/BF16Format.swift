@@ -2,7 +2,12 @@ import GGUF
 
 /// BF16: bfloat16, the top 16 bits of a float.
 enum BF16Format: BlockFormat, FloatWeights {
+    #if LLAMA_AVX512_VNNI
+    // The native build widens eight bfloat16 values in order (`VNNI/BF16Native.swift`).
+    typealias Activation = FloatActivation
+    #else
     typealias Activation = PairedFloatActivation
+    #endif
     static var type: GGMLType { .bf16 }
     static var blockElements: Int { 1 }
     static var blockBytes: Int { 2 }
@@ -16,7 +21,11 @@ enum BF16Format: BlockFormat, FloatWeights {
     }
 
     static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        #if LLAMA_AVX512_VNNI
+        dotAVX2(weights, activation, count: blocks)
+        #else
         floatDot(BF16Format.self, blocks, weights, activation)
+        #endif
     }
 
     /// Even weights from the low halves of four 32-bit lanes, odd ones from the high halves.

@@ -2,7 +2,12 @@ import GGUF
 
 /// F16: IEEE half precision.
 enum F16Format: BlockFormat, FloatWeights {
+    #if LLAMA_AVX512_VNNI
+    // The native build converts eight halves in order with F16C (`VNNI/F16Native.swift`).
+    typealias Activation = FloatActivation
+    #else
     typealias Activation = PairedFloatActivation
+    #endif
     static var type: GGMLType { .f16 }
     static var blockElements: Int { 1 }
     static var blockBytes: Int { 2 }
@@ -16,7 +21,11 @@ enum F16Format: BlockFormat, FloatWeights {
     }
 
     static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        #if LLAMA_AVX512_VNNI
+        dotF16C(weights, activation, count: blocks)
+        #else
         floatDot(F16Format.self, blocks, weights, activation)
+        #endif
     }
 
     /// Even weights from the low halves of four 32-bit lanes, odd ones from the high halves.

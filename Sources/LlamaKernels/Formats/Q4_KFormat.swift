@@ -72,25 +72,3 @@ enum Q4_KFormat: BlockFormat {
         return sum.sum() - offsets
     }
 }
-
-/// Fits and writes the super-scales and packed sub-block scales/minimums of one Q4_K/Q5_K block
-/// (bytes 0–15) and returns the 256 codes (0...upper) for the caller to pack.
-func quantizeScaleMinBlock(_ x: UnsafePointer<Float>, _ block: UnsafeMutableRawPointer, upper: Int) -> [Int] {
-    var subScales = [Float](repeating: 0, count: 8), subMinimums = [Float](repeating: 0, count: 8)
-    for sub in 0..<8 {
-        (subScales[sub], subMinimums[sub]) = fitScaleAndMinimum(x + sub * 32, count: 32, upper: upper)
-    }
-    let scales = quantizeSubScales(subScales, upper: 63)
-    let minimums = quantizeSubScales(subMinimums, upper: 63)
-    block.storeBytes(of: scales.bits, as: UInt16.self)
-    block.storeBytes(of: minimums.bits, toByteOffset: 2, as: UInt16.self)
-    packScaleMins(scales: scales.codes, minimums: minimums.codes, block + 4)
-    var codes = [Int](repeating: 0, count: 256)
-    for sub in 0..<8 {
-        let step = scales.scale * Float(scales.codes[sub])
-        let offset = minimums.scale * Float(minimums.codes[sub])
-        let id = inverse(step)
-        for j in 0..<32 { codes[sub * 32 + j] = roundedCode((x[sub * 32 + j] + offset) * id, 0, upper) }
-    }
-    return codes
-}

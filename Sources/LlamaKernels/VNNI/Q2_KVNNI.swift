@@ -1,0 +1,38 @@
+#if LLAMA_AVX512_VNNI
+import _Builtin_intrinsics.intel
+
+extension Q2_KFormat {
+    /// The Q2_K × Q8_K dot: each 32 bytes of codes hold four runs of 32 weights (bits 2·s); one
+    /// VPDPBUSD per run, whose lanes 0–3 and 4–7 belong to two groups of 16 with their own 4-bit
+    /// scales; minimums from the Q8_K sums as in the portable dot.
+    static func dotVNNI(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        var sum = _mm256_setzero_ps()
+        var offsets: Float = 0
+        let twoBits = _mm256_set1_epi8(3)
+        for b in 0..<blocks {
+            let w = weights + b * 84
+            let a = activation + b * 292
+            let d8 = float(a, 0)
+            var products = _mm256_setzero_si256()
+            var minimumSum: Int32 = 0
+            for h in 0..<2 {
+                let packed = load256(w, 16 + h * 32)
+                for run in 0..<4 {
+                    let codes = shiftBytesRight(packed, Int32(2 * run), mask: twoBits)
+                    let group = h * 8 + run * 2
+                    let packed0 = w.load(fromByteOffset: group, as: UInt8.self)
+                    let packed1 = w.load(fromByteOffset: group + 1, as: UInt8.self)
+                    let s0 = Int32(packed0 & 0x0F), s1 = Int32(packed1 & 0x0F)
+                    products = accumulate(products, dpbusd(codes, a, 4 + group * 16), _mm256_setr_epi32(s0, s0, s0, s0, s1, s1, s1, s1))
+                    let sum0 = a.loadUnaligned(fromByteOffset: Q8xK.sumsOffset + 2 * group, as: Int16.self)
+                    let sum1 = a.loadUnaligned(fromByteOffset: Q8xK.sumsOffset + 2 * group + 2, as: Int16.self)
+                    minimumSum += Int32(packed0 >> 4) * Int32(sum0) + Int32(packed1 >> 4) * Int32(sum1)
+                }
+            }
+            sum = accumulate(sum, products, half(w, 80) * d8)
+            offsets += half(w, 82) * d8 * Float(minimumSum)
+        }
+        return horizontalSum(sum) - offsets
+    }
+}
+#endif

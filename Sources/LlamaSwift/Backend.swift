@@ -1,0 +1,37 @@
+import LlamaKernels
+
+/// Where the forward pass's matrix products and parallel loops run.
+///
+/// The forward pass calls only these three functions for heavy work, so another implementation
+/// (BLAS, a GPU) can take over by conforming to this protocol.
+public protocol Backend: Sendable {
+    /// `y = W x`, with `x` holding `w.columns` floats and `y` receiving `w.rows`.
+    func matvec(_ w: WeightMatrix, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>)
+    /// Row `b` of `y` (`w.rows` floats) = `W` times row `b` of `x` (`w.columns` floats), for `b < batch`.
+    func matmul(_ w: WeightMatrix, _ x: UnsafePointer<Float>, batch: Int, _ y: UnsafeMutablePointer<Float>)
+    /// Runs `body(i)` for every `i` in `0..<count`, possibly in parallel, and returns when all are done.
+    func parallelFor(_ count: Int, _ body: (Int) -> Void)
+}
+
+/// The portable CPU backend: LlamaKernels' products over a persistent thread pool.
+public struct CPUBackend: Backend {
+    /// The pool the kernels split their rows over.
+    public let pool: ThreadPool
+
+    /// A backend with `threads` threads (default: one per active processor).
+    public init(threads: Int? = nil) {
+        pool = threads.map { ThreadPool(threadCount: $0) } ?? ThreadPool()
+    }
+
+    public func matvec(_ w: WeightMatrix, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
+        Kernels.matvec(w, x, y, pool: pool)
+    }
+
+    public func matmul(_ w: WeightMatrix, _ x: UnsafePointer<Float>, batch: Int, _ y: UnsafeMutablePointer<Float>) {
+        Kernels.matmul(w, x, batch: batch, y, pool: pool)
+    }
+
+    public func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+        pool.parallelFor(count, body)
+    }
+}

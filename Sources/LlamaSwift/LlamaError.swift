@@ -1,0 +1,72 @@
+import GGUF
+
+/// Everything that can go wrong when loading a model or generating with it.
+///
+/// Each case names what a user needs to fix the problem: the file, the metadata key, the tensor,
+/// or the parameter (by the name of its command-line flag where it has one).
+public enum LlamaError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The model file does not exist.
+    case fileNotFound(path: String)
+    /// The file is not a readable GGUF file; `reason` is the reader's message.
+    case invalidModelFile(path: String, reason: String)
+    /// The file describes an architecture other than `llama`.
+    case unsupportedArchitecture(String)
+    /// A required metadata key is absent.
+    case missingMetadata(key: String)
+    /// A metadata key is present but its value cannot be used.
+    case invalidMetadata(key: String, reason: String)
+    /// A required tensor is absent.
+    case missingTensor(name: String)
+    /// A tensor has a type the kernels cannot compute with.
+    case unsupportedTensorType(tensor: String, type: String)
+    /// A tensor's shape does not match the hyper-parameters.
+    case tensorShapeMismatch(tensor: String, expected: [Int], found: [Int])
+    /// A generation or session parameter is out of range; `name` is its command-line flag.
+    case invalidParameter(name: String, value: String, reason: String)
+    /// The tokens do not fit in the session's context window.
+    case contextOverflow(tokens: Int, contextSize: Int)
+    /// A token id is outside the vocabulary.
+    case invalidToken(id: Int, vocabularySize: Int)
+    /// There is nothing to evaluate.
+    case emptyInput
+
+    public var description: String {
+        switch self {
+        case .fileNotFound(let path):
+            "model file not found: \(path)"
+        case .invalidModelFile(let path, let reason):
+            "\(path) is not a usable GGUF file: \(reason)"
+        case .unsupportedArchitecture(let arch):
+            "unsupported architecture '\(arch)' (general.architecture must be 'llama')"
+        case .missingMetadata(let key):
+            "metadata key '\(key)' is required but not in the file"
+        case .invalidMetadata(let key, let reason):
+            "metadata key '\(key)' is invalid: \(reason)"
+        case .missingTensor(let name):
+            "tensor '\(name)' is required but not in the file"
+        case .unsupportedTensorType(let tensor, let type):
+            "tensor '\(tensor)' has type \(type), which is not supported"
+        case .tensorShapeMismatch(let tensor, let expected, let found):
+            "tensor '\(tensor)' has shape \(found), expected \(expected)"
+        case .invalidParameter(let name, let value, let reason):
+            "invalid value \(value) for \(name): \(reason)"
+        case .contextOverflow(let tokens, let contextSize):
+            "\(tokens) tokens do not fit in the context of \(contextSize) tokens"
+        case .invalidToken(let id, let vocabularySize):
+            "token id \(id) is outside the vocabulary (0..<\(vocabularySize))"
+        case .emptyInput:
+            "no tokens to evaluate"
+        }
+    }
+
+    /// Translates a GGUF reader error met while reading `path` into the matching case.
+    init(_ error: GGUFError, path: String) {
+        switch error {
+        case .missingKey(let key): self = .missingMetadata(key: key)
+        case .typeMismatch(let key, let expected, let found):
+            self = .invalidMetadata(key: key, reason: "holds \(found), expected \(expected)")
+        case .missingTensor(let name): self = .missingTensor(name: name)
+        default: self = .invalidModelFile(path: path, reason: error.description)
+        }
+    }
+}

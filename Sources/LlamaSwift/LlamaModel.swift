@@ -1,0 +1,127 @@
+import Foundation
+import GGUF
+import LlamaKernels
+import LlamaTokenizer
+import Logging
+
+/// A LLaMA model loaded from a GGUF file: its configuration, tokenizer and weights.
+///
+/// The weights stay in the memory-mapped file and are never copied or modified, so one model can
+/// be shared by any number of ``LlamaSession``s on any threads.
+///
+/// ```swift
+/// let model = try LlamaModel(path: "model.gguf")
+/// let session = try model.makeSession()
+/// for try await text in session.generate(prompt: "Once upon a time", parameters: .greedy(maxTokens: 32)) {
+///     print(text, terminator: "")
+/// }
+/// ```
+public final class LlamaModel: Sendable {
+    /// The hyper-parameters read from the file.
+    public let configuration: ModelConfiguration
+    /// The tokenizer read from the file.
+    public let tokenizer: LlamaTokenizer
+    /// The prompt format for chats, from `tokenizer.chat_template` or guessed from the vocabulary;
+    /// `nil` when neither tells.
+    public let chatTemplate: ChatTemplate?
+    /// Where the matrix products run.
+    public let backend: any Backend
+    let weights: ModelWeights
+
+    private static let logger = Logger(label: "LlamaSwift.LlamaModel")
+
+    /// Opens and checks the model at `path`.
+    ///
+    /// - Parameters:
+    ///   - path: A GGUF file of architecture `llama`.
+    ///   - threads: Threads for the CPU backend (default: one per active processor).
+    ///   - backend: Another backend to use instead of the CPU one.
+    /// - Throws: ``LlamaError`` naming the missing file, the missing or invalid metadata key, or
+    ///   the missing, misshapen or unsupported tensor.
+    public init(path: String, threads: Int? = nil, backend: (any Backend)? = nil) throws(LlamaError) {
+        guard FileManager.default.fileExists(atPath: path) else { throw .fileNotFound(path: path) }
+        if let threads, threads < 1 {
+            throw .invalidParameter(name: "--threads", value: "\(threads)", reason: "must be at least 1")
+        }
+        let file: GGUFFile
+        do { file = try GGUFFile(path: path) } catch { throw LlamaError(error, path: path) }
+        configuration = try ModelConfiguration(metadata: file.metadata)
+        weights = try ModelWeights(file: file, configuration: configuration)
+        do { tokenizer = try LlamaTokenizer(metadata: file.metadata) } catch {
+            throw .invalidMetadata(key: "tokenizer.ggml", reason: "\(error)")
+        }
+        chatTemplate = ChatTemplate.forModel(metadata: file.metadata, tokenizer: tokenizer)
+        self.backend = backend ?? CPUBackend(threads: threads)
+        let c = configuration
+        Self.logger.info(
+            "loaded \(path): \(c.blockCount) layers, dim \(c.embeddingLength), \(c.headCount)/\(c.keyValueHeadCount) heads, vocab \(c.vocabularySize), \(weights.byteCount) bytes of weights mapped")
+    }
+
+    /// Opens the model at `path` without blocking the calling task's executor.
+    public static func load(path: String, threads: Int? = nil) async throws -> LlamaModel {
+        try await Task.detached { try LlamaModel(path: path, threads: threads) }.value
+    }
+
+    /// Bytes of weights (mapped from the file, not copied).
+    public var weightByteCount: Int { weights.byteCount }
+
+    /// A new session with its own KV cache.
+    ///
+    /// - Parameters:
+    ///   - contextSize: Positions the session can hold (default: the model's context length, at most 4096).
+    ///   - batchSize: Prompt tokens evaluated per batch.
+    /// - Throws: ``LlamaError/invalidParameter(name:value:reason:)`` for sizes below 1.
+    public func makeSession(contextSize: Int? = nil, batchSize: Int = 512) throws(LlamaError) -> LlamaSession {
+        LlamaSession(model: self, transformer: try makeTransformer(contextSize: contextSize, batchSize: batchSize))
+    }
+
+    /// The logits after each of `tokens`, evaluated from position 0 in a fresh cache: row `i`
+    /// scores the token that follows `tokens[0...i]`. Synchronous, for tests and tools.
+    ///
+    /// - Throws: ``LlamaError/contextOverflow(tokens:contextSize:)`` when the tokens do not fit the
+    ///   context, ``LlamaError/invalidToken(id:vocabularySize:)`` for ids outside the vocabulary.
+    public func logits(for tokens: [Int], contextSize: Int? = nil, batchSize: Int = 512) throws(LlamaError) -> [[Float]] {
+        let transformer = try makeTransformer(contextSize: contextSize ?? max(tokens.count, 1), batchSize: batchSize)
+        return try transformer.logitsOfEveryPosition(tokens)
+    }
+
+    /// The token ids of `text`.
+    ///
+    /// - Parameters:
+    ///   - addSpecial: Add the BOS (and EOS) tokens the model asks for.
+    ///   - parseSpecial: Read special-token text such as `<|eot_id|>` as the special token.
+    public func tokenize(_ text: String, addSpecial: Bool = true, parseSpecial: Bool = false) -> [Int] {
+        tokenizer.encode(text, addSpecial: addSpecial, parseSpecial: parseSpecial)
+    }
+
+    func makeTransformer(contextSize: Int?, batchSize: Int) throws(LlamaError) -> Transformer {
+        let context = contextSize ?? min(configuration.contextLength, 4096)
+        guard context >= 1 else {
+            throw .invalidParameter(name: "--ctx-size", value: "\(context)", reason: "must be at least 1")
+        }
+        guard batchSize >= 1 else {
+            throw .invalidParameter(name: "--batch-size", value: "\(batchSize)", reason: "must be at least 1")
+        }
+        return Transformer(
+            weights: weights, configuration: configuration, backend: backend,
+            contextSize: context, batchSize: min(batchSize, context))
+    }
+}
+
+extension Transformer {
+    /// Evaluates `tokens` from position 0 and returns every position's logits.
+    func logitsOfEveryPosition(_ tokens: [Int]) throws(LlamaError) -> [[Float]] {
+        guard !tokens.isEmpty else { throw .emptyInput }
+        guard tokens.count <= contextSize else { throw .contextOverflow(tokens: tokens.count, contextSize: contextSize) }
+        let vocabulary = configuration.vocabularySize
+        var rows = [Float](repeating: 0, count: tokens.count * vocabulary)
+        let ids = ArraySlice(try tokens.map { (id: Int) throws(LlamaError) -> Int32 in
+            guard let narrow = Int32(exactly: id) else { throw .invalidToken(id: id, vocabularySize: vocabulary) }
+            return narrow
+        })
+        try rows.withUnsafeMutableBufferPointer { (buffer) throws(LlamaError) in
+            try evaluate(ids, at: 0, output: .all(buffer.baseAddress!))
+        }
+        return (0..<tokens.count).map { Array(rows[($0 * vocabulary)..<(($0 + 1) * vocabulary)]) }
+    }
+}

@@ -1,0 +1,89 @@
+import GGUF
+import LlamaKernels
+
+/// The tensors of one transformer block: views into the mapped file, never copies.
+struct LayerWeights: @unchecked Sendable {
+    let attentionNorm: UnsafePointer<Float>
+    let query: WeightMatrix
+    let key: WeightMatrix
+    let value: WeightMatrix
+    let attentionOutput: WeightMatrix
+    let feedForwardNorm: UnsafePointer<Float>
+    let gate: WeightMatrix
+    let up: WeightMatrix
+    let down: WeightMatrix
+}
+
+/// Every tensor the forward pass reads, checked against the configuration when the model loads.
+///
+/// The pointers are views into the ``GGUF/GGUFFile`` mapping and stay valid while `file` lives;
+/// nothing is written through them.
+struct ModelWeights: @unchecked Sendable {
+    let file: GGUFFile
+    let tokenEmbedding: WeightMatrix
+    let outputNorm: UnsafePointer<Float>
+    /// The output head: `output.weight`, or the token embedding when the file ties them.
+    let output: WeightMatrix
+    let layers: [LayerWeights]
+    /// Per-pair divisors of the RoPE frequencies (`rope_freqs.weight`), when present.
+    let ropeFactors: [Float]?
+
+    init(file: GGUFFile, configuration c: ModelConfiguration) throws(LlamaError) {
+        self.file = file
+        let dim = c.embeddingLength, kv = c.keyValueDimension, ffn = c.feedForwardLength
+
+        func matrix(_ name: String, rows: Int, columns: Int) throws(LlamaError) -> WeightMatrix {
+            let info = try tensor(name)
+            guard info.shape == [columns, rows] else {
+                throw .tensorShapeMismatch(tensor: name, expected: [columns, rows], found: info.shape)
+            }
+            do {
+                return try WeightMatrix(type: info.type, rows: rows, columns: columns, data: file.data(for: info).baseAddress!)
+            } catch {
+                throw .unsupportedTensorType(tensor: name, type: info.type.name)
+            }
+        }
+        func vector(_ name: String, count: Int) throws(LlamaError) -> UnsafePointer<Float> {
+            let info = try tensor(name)
+            guard info.type == .f32 else { throw .unsupportedTensorType(tensor: name, type: info.type.name) }
+            guard info.shape == [count] else {
+                throw .tensorShapeMismatch(tensor: name, expected: [count], found: info.shape)
+            }
+            return file.data(for: info).bindMemory(to: Float.self).baseAddress!
+        }
+        func tensor(_ name: String) throws(LlamaError) -> GGUFTensorInfo {
+            guard let info = file.tensorIfPresent(named: name) else { throw .missingTensor(name: name) }
+            return info
+        }
+
+        tokenEmbedding = try matrix("token_embd.weight", rows: c.vocabularySize, columns: dim)
+        outputNorm = try vector("output_norm.weight", count: dim)
+        output = file.tensorIfPresent(named: "output.weight") == nil
+            ? tokenEmbedding
+            : try matrix("output.weight", rows: c.vocabularySize, columns: dim)
+        var layers: [LayerWeights] = []
+        for i in 0..<c.blockCount {
+            let p = "blk.\(i)."
+            layers.append(LayerWeights(
+                attentionNorm: try vector(p + "attn_norm.weight", count: dim),
+                query: try matrix(p + "attn_q.weight", rows: dim, columns: dim),
+                key: try matrix(p + "attn_k.weight", rows: kv, columns: dim),
+                value: try matrix(p + "attn_v.weight", rows: kv, columns: dim),
+                attentionOutput: try matrix(p + "attn_output.weight", rows: dim, columns: dim),
+                feedForwardNorm: try vector(p + "ffn_norm.weight", count: dim),
+                gate: try matrix(p + "ffn_gate.weight", rows: ffn, columns: dim),
+                up: try matrix(p + "ffn_up.weight", rows: ffn, columns: dim),
+                down: try matrix(p + "ffn_down.weight", rows: dim, columns: ffn)))
+        }
+        self.layers = layers
+        if file.tensorIfPresent(named: "rope_freqs.weight") != nil {
+            let pairs = c.ropeDimensionCount / 2
+            ropeFactors = Array(UnsafeBufferPointer(start: try vector("rope_freqs.weight", count: pairs), count: pairs))
+        } else {
+            ropeFactors = nil
+        }
+    }
+
+    /// Bytes of tensor data in the file (mapped, not copied).
+    var byteCount: Int { file.tensors.reduce(0) { $0 + $1.byteCount } }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// The small element-wise steps of the forward pass, on raw float buffers.
+enum VectorMath {
+    /// `out = x / rms(x) * weight`, with the mean of squares accumulated in double precision.
+    static func rmsNorm(
+        _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ weight: UnsafePointer<Float>,
+        count: Int, epsilon: Float
+    ) {
+        var sum: Double = 0
+        for i in 0..<count { sum += Double(x[i] * x[i]) }
+        let scale = 1 / (Float(sum / Double(count)) + epsilon).squareRoot()
+        for i in 0..<count { out[i] = x[i] * scale * weight[i] }
+    }
+
+    /// `x += y`.
+    static func add(_ x: UnsafeMutablePointer<Float>, _ y: UnsafePointer<Float>, count: Int) {
+        for i in 0..<count { x[i] += y[i] }
+    }
+
+    /// `gate = silu(gate) * up`, the SwiGLU activation.
+    static func swiglu(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, count: Int) {
+        for i in 0..<count {
+            let g = gate[i]
+            gate[i] = g / (1 + exp(-g)) * up[i]
+        }
+    }
+
+    /// The dot product of two vectors.
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+        var sum: Float = 0
+        for i in 0..<count { sum += a[i] * b[i] }
+        return sum
+    }
+
+    /// Replaces `x` by its softmax.
+    static func softmax(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        var largest = -Float.infinity
+        for i in 0..<count { largest = max(largest, x[i]) }
+        var sum: Float = 0
+        for i in 0..<count {
+            x[i] = exp(x[i] - largest)
+            sum += x[i]
+        }
+        let inverse = 1 / sum
+        for i in 0..<count { x[i] *= inverse }
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import LlamaSwift
+
+/// The options every subcommand that runs a model shares.
+struct ModelOptions: ParsableArguments {
+    @Option(name: [.customShort("m"), .long], help: "Path of the GGUF model (default: the stories260K fixture).")
+    var model: String?
+
+    @Option(name: [.customShort("c"), .customLong("ctx-size")], parsing: .unconditional, help: "Context size in tokens (0: the model's, at most 4096).")
+    var contextSize: Int = 0
+
+    @Option(name: [.customShort("b"), .customLong("batch-size")], parsing: .unconditional, help: "Prompt tokens evaluated per batch.")
+    var batchSize: Int = 512
+
+    @Option(name: [.customShort("t"), .long], parsing: .unconditional, help: "Threads for the matrix kernels (default: all cores).")
+    var threads: Int?
+
+    /// The model path: `--model`, else the stories260K fixture from the usual places.
+    func resolvedModelPath() throws -> String {
+        if let model { return model }
+        let candidates = ["../shared/fixtures/stories260K.gguf", "Fixtures/models/stories260K.gguf"]
+        if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) { return found }
+        throw ValidationError(
+            "no model given (-m) and the default stories260K.gguf is not at \(candidates.joined(separator: " or "))")
+    }
+
+    /// Loads the model and opens a session with the requested context and batch sizes.
+    func load() async throws -> (model: LlamaModel, session: LlamaSession, seconds: Double) {
+        let start = ContinuousClock.now
+        let model = try await LlamaModel.load(path: try resolvedModelPath(), threads: threads)
+        let session = try model.makeSession(
+            contextSize: contextSize == 0 ? nil : contextSize, batchSize: batchSize)
+        return (model, session, (ContinuousClock.now - start).seconds)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double {
+        let (s, attoseconds) = components
+        return Double(s) + Double(attoseconds) * 1e-18
+    }
+}

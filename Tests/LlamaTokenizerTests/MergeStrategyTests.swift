@@ -1,0 +1,44 @@
+import Testing
+@testable import LlamaTokenizer
+
+/// Short words merge by scanning, long ones through a heap; both must pick the same merges.
+@Suite struct MergeStrategyTests {
+    @Test func scanningAndHeapAgree() throws {
+        guard let tokenizer = try TestTokenizers.load("tokenizer/ggml-vocab-llama-bpe.gguf"),
+              case .bytePair(let bpe, _) = tokenizer.encoder else { return }
+        var generator = SplitMix(seed: 7)
+        let alphabets: [[Unicode.Scalar]] = [
+            Array("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种".unicodeScalars),
+            Array("abcdefghijklmnopqrstuvwxyzABCDE    ,.;!?'0123456789".unicodeScalars),
+            Array("ぁあぃいぅうぇえぉおかがきぎくぐけげこごさざしじすずせぜそぞただちぢっつづてでとどなにぬねのはばぱ😀😁🦙🚀".unicodeScalars),
+        ]
+        var scratch = BytePairEncoder.Scratch(inputLength: 0)
+        for _ in 0..<400 {
+            let alphabet = alphabets[generator.next(alphabets.count)]
+            var word = String.UnicodeScalarView()
+            for _ in 0..<(1 + generator.next(80)) { word.append(alphabet[generator.next(alphabet.count)]) }
+            let bytes = Array(String(word).utf8)
+            var scanned: [Int] = []
+            var heaped: [Int] = []
+            bytes.withUnsafeBufferPointer {
+                bpe.mergeByScanning($0, into: &scanned, scratch: &scratch)
+                bpe.mergeWithHeap($0, into: &heaped)
+            }
+            #expect(scanned == heaped, "word \(String(word).debugDescription)")
+            if scanned != heaped { break }
+        }
+    }
+}
+
+/// A small deterministic generator for test inputs.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next(_ bound: Int) -> Int {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int((z ^ (z >> 31)) % UInt64(bound))
+    }
+}

@@ -1,0 +1,66 @@
+import FixtureSupport
+import Foundation
+import GGUF
+import Testing
+
+/// `llama-swift tokenize` and `quantize`, driven as a user would.
+@Suite struct LlamaSwiftToolTests {
+    /// `--json` prints one array of ids: the reference prompt tokens of every synthetic model.
+    @Test func tokenizeJSONMatchesReferences() throws {
+        for name in ["tiny-llama2-Q4_0", "tiny-llama3-Q4_0"] {
+            guard let model = try Fixtures.require("synthetic/\(name).gguf"),
+                  let reference = try Fixtures.json("reference/\(name).json") as? [String: Any] else { continue }
+            let prompts = try #require(reference["cases"] as? [[String: Any]])
+            #expect(!prompts.isEmpty)
+            for prompt in prompts {
+                let text = try #require(prompt["prompt"] as? String)
+                let expected = try #require(prompt["tokens"] as? [Int])
+                var arguments = ["tokenize", "-m", model, "-p", text, "--json"]
+                if reference["parse_special"] as? Bool == true { arguments.append("--parse-special") }
+                let result = try Tool.run("llama-swift", arguments)
+                #expect(result.status == 0, "\(result.stderr)")
+                let ids = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [Int]
+                #expect(ids == expected, "\(name): \(text)")
+            }
+        }
+    }
+
+    @Test func tokenizeListsPiecesAndHonoursNoBOS() throws {
+        guard let vocab = try Fixtures.require("tokenizer/ggml-vocab-llama-spm.gguf") else { return }
+        let plain = try Tool.run("llama-swift", ["tokenize", "-m", vocab, "-p", "Hello world", "--json"])
+        let noBOS = try Tool.run("llama-swift", ["tokenize", "-m", vocab, "-p", "Hello world", "--json", "--no-bos"])
+        let withBOS = try #require(try JSONSerialization.jsonObject(with: Data(plain.stdout.utf8)) as? [Int])
+        let without = try #require(try JSONSerialization.jsonObject(with: Data(noBOS.stdout.utf8)) as? [Int])
+        #expect(withBOS == [1] + without)
+        let listing = try Tool.run("llama-swift", ["tokenize", "-m", vocab, "-p", "Hello world"])
+        #expect(listing.status == 0)
+        #expect(listing.stdout.split(separator: "\n").count == withBOS.count)
+        #expect(listing.stdout.contains("-> '▁Hello'") || listing.stdout.contains("-> ' Hello'"))
+        let missing = try Tool.run("llama-swift", ["tokenize", "-m", "/nonexistent.gguf", "-p", "x"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("/nonexistent.gguf"))
+    }
+
+    /// stories260K's rows of 64 are not whole K-quant blocks: the mix falls back and says so.
+    @Test func quantizeKeepsMetadataAndReportsFallbacks() throws {
+        guard let stories = try Fixtures.require("stories260K.gguf") else { return }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("stories-\(UUID()).gguf").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let result = try Tool.run("llama-swift", ["quantize", stories, out, "Q4_K_M", "-t", "2"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("blk.0.attn_q.weight: F32 -> Q5_0 (rows of 64 do not fit Q4_K blocks: used Q5_0)"))
+        #expect(result.stdout.contains("output.weight: F32 -> Q8_0"))
+        #expect(result.stdout.contains("blk.0.attn_norm.weight: F32 -> F32"))
+        let original = try GGUFFile(path: stories)
+        let quantized = try GGUFFile(path: out)
+        for key in original.metadata.keys {
+            #expect(quantized.metadata[key] == original.metadata[key], "\(key)")
+        }
+        #expect(try quantized.metadata.uint32("general.file_type") == 15)
+        #expect(try quantized.tensor(named: "blk.0.attn_q.weight").type == .q5_0)
+
+        let bad = try Tool.run("llama-swift", ["quantize", stories, out, "Q9_X"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("unknown type 'Q9_X'"))
+    }
+}
