@@ -78,6 +78,7 @@ let package = Package(
         .target(
             name: "LlamaServer",
             dependencies: [
+                "LlamaSwift", "LlamaTokenizer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -88,7 +89,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "llama-swift",
-            dependencies: ["LlamaSwift", "LlamaTokenizer", "LlamaKernels", "GGUF", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["LlamaSwift", "LlamaServer", "LlamaTokenizer", "LlamaKernels", "GGUF", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "llama-swift-bench",
@@ -113,7 +114,7 @@ let package = Package(
         .testTarget(
             name: "LlamaServerTests",
             dependencies: [
-                "LlamaServer",
+                "LlamaServer", "LlamaSwift", "LlamaTokenizer", "FixtureSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -45,7 +45,8 @@ struct TestClient: Sendable {
         self.port = port
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpMaximumConnectionsPerHost = 32
-        configuration.timeoutIntervalForRequest = 60
+        // Generous: model tests running beside these can keep every core busy for minutes.
+        configuration.timeoutIntervalForRequest = 600
         session = URLSession(configuration: configuration)
     }
 
