@@ -61,6 +61,7 @@ public struct APIError: Error, Sendable, Equatable, HTTPResponseError {
         ErrorBody(error: .init(message: message, type: type, param: param, code: code))
     }
 
+    /// The answer Hummingbird sends when a handler throws this error.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         try response()
     }

@@ -89,22 +89,29 @@ struct CompletionService: Sendable {
         let body = ResponseBody { writer in
             // The closure holds the slot until the response is written out and dropped.
             _ = lease
-            try await writer.write(ServerSentEvents.event(reply.chunk(text: nil, finishReason: nil)))
-            do {
-                for try await event in events {
-                    switch event {
-                    case .text(let piece):
-                        try await writer.write(ServerSentEvents.event(reply.chunk(text: piece, finishReason: nil)))
-                    case .finished(let outcome):
-                        try await writer.write(ServerSentEvents.event(reply.chunk(text: nil, finishReason: outcome.finishReason)))
-                        if includeUsage { try await writer.write(ServerSentEvents.event(reply.usageChunk(outcome))) }
-                    }
+            if reply.endpoint == .chat {
+                try await writer.write(ServerSentEvents.event(reply.chunk(text: nil, finishReason: nil)))
+            }
+            var iterator = events.makeAsyncIterator()
+            while true {
+                // A failing write (the client went away) ends the body and, by dropping the
+                // iterator, the generation; a failing generation is reported in the stream.
+                let event: GenerationEvent?
+                do {
+                    event = try await iterator.next()
+                } catch {
+                    logger.warning("generation failed mid-stream: \(error)")
+                    try await writer.write(ServerSentEvents.event(apiError(from: error).body))
+                    break
                 }
-            } catch is CancellationError {
-                throw CancellationError()
-            } catch {
-                logger.warning("generation failed mid-stream: \(error)")
-                try await writer.write(ServerSentEvents.event(apiError(from: error).body))
+                guard let event else { break }
+                switch event {
+                case .text(let piece):
+                    try await writer.write(ServerSentEvents.event(reply.chunk(text: piece, finishReason: nil)))
+                case .finished(let outcome):
+                    try await writer.write(ServerSentEvents.event(reply.chunk(text: nil, finishReason: outcome.finishReason)))
+                    if includeUsage { try await writer.write(ServerSentEvents.event(reply.usageChunk(outcome))) }
+                }
             }
             try await writer.write(ServerSentEvents.done)
             try await writer.finish(nil)

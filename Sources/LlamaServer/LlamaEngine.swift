@@ -8,7 +8,9 @@ import Synchronization
 public final class LlamaEngine: CompletionEngine {
     /// The model that generates.
     public let model: LlamaModel
+    /// The id the server lists for the model.
     public let modelName: String
+    /// Positions each session holds.
     public let contextSize: Int
     private let batchSize: Int
     private let poolLimit: Int
@@ -29,6 +31,7 @@ public final class LlamaEngine: CompletionEngine {
         idle.withLock { $0.append(session) }
     }
 
+    /// The tokens of the prompt: the text with BOS, or the chat rendered with the model's template.
     public func promptTokenCount(_ prompt: CompletionPrompt) throws -> Int {
         switch prompt {
         case .text(let text):
@@ -42,6 +45,7 @@ public final class LlamaEngine: CompletionEngine {
         }
     }
 
+    /// Generates with a pooled session, streaming its text to `onText`.
     public func generate(
         _ prompt: CompletionPrompt, parameters: CompletionParameters, onText: @Sendable (String) async throws -> Void
     ) async throws -> CompletionOutcome {

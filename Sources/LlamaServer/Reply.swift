@@ -22,8 +22,8 @@ struct Reply: Sendable {
         }
     }
 
-    /// One streamed chunk: a piece of text, or with `text` nil the opening chunk (before any
-    /// text: the chat's role) or the closing one (with the finish reason).
+    /// One streamed chunk: a piece of text, or with `text` nil the chat's opening chunk (the
+    /// role, before any text) or the closing one (with the finish reason).
     func chunk(text: String?, finishReason: FinishReason?) -> any Encodable & Sendable {
         switch endpoint {
         case .completions:

@@ -69,6 +69,22 @@ struct EndpointTests {
         }
     }
 
+    @Test("an engine failure is a 500 error, or mid-stream an error event before [DONE]")
+    func engineFailure() async throws {
+        try await withTestServer(engine: FakeEngine()) { client in
+            let whole = try await client.post("/v1/completions", ["prompt": "[fail] after this"])
+            #expect(whole.status == 500)
+            #expect(whole.json.error?["type"] as? String == "server_error")
+            let streamed = try await client.stream("/v1/completions", ["prompt": "[fail] after this"])
+            #expect(streamed.status == 200)
+            #expect(streamed.done)
+            let texts = streamed.events.compactMap { $0.firstChoice?["text"] as? String }
+            #expect(texts.joined() == "this after ")
+            #expect(streamed.events.last?.error?["type"] as? String == "server_error")
+            #expect(try await client.send("GET", "/health").status == 200)
+        }
+    }
+
     @Test("models and health")
     func modelsAndHealth() async throws {
         try await withTestServer(engine: FakeEngine()) { client in

@@ -2,7 +2,8 @@ import Synchronization
 import LlamaServer
 
 /// A stand-in model: it answers with the prompt's words in reverse order, one word per token,
-/// so every answer is predictable and differs between prompts.
+/// so every answer is predictable and differs between prompts. The word `[fail]` makes it
+/// throw when it comes to it.
 final class FakeEngine: CompletionEngine {
     struct Counters {
         var running = 0
@@ -63,6 +64,7 @@ final class FakeEngine: CompletionEngine {
                 }
                 try await Task.sleep(for: delay)
                 try Task.checkCancellation()
+                if word == "[fail]" { throw FakeFailure() }
                 try await onText(word + " ")
                 count += 1
             }
@@ -74,6 +76,9 @@ final class FakeEngine: CompletionEngine {
         }
     }
 }
+
+/// The error the fake engine throws at `[fail]`.
+struct FakeFailure: Error {}
 
 /// Holds tasks back until opened.
 actor Gate {
