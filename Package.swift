@@ -70,7 +70,7 @@ let package = Package(
         .target(
             name: "LlamaSwift",
             dependencies: [
-                "GGUF", "LlamaKernels", "LlamaTokenizer",
+                "GGUF", "LlamaKernels", "LlamaTokenizer", "LlamaVulkan",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

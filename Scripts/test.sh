@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/setup.sh
-swift test
+# Release builds: the model tests run real forward passes, far too slow unoptimised.
+swift test -c release
 # shellcheck disable=SC2046
-swift test --scratch-path .build-native $(Scripts/native-flags.sh BLAS Vulkan)
+swift test -c release --scratch-path .build-native $(Scripts/native-flags.sh BLAS Vulkan)

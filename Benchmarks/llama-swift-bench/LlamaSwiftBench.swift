@@ -6,6 +6,7 @@ struct LlamaSwiftBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "llama-swift-bench",
         abstract: "Benchmark LlamaSwift (and llama.cpp on the same files) in the spirit of llama-bench.",
-        subcommands: [MakeModelsCommand.self]
+        subcommands: [RunCommand.self, MakeModelsCommand.self],
+        defaultSubcommand: RunCommand.self
     )
 }

@@ -29,6 +29,8 @@ public enum LlamaError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidToken(id: Int, vocabularySize: Int)
     /// There is nothing to evaluate.
     case emptyInput
+    /// The chosen compute backend cannot run here or failed: not built in, no device, a Vulkan error.
+    case backendFailed(backend: String, reason: String)
 
     public var description: String {
         switch self {
@@ -56,6 +58,8 @@ public enum LlamaError: Error, Sendable, Equatable, CustomStringConvertible {
             "token id \(id) is outside the vocabulary (0..<\(vocabularySize))"
         case .emptyInput:
             "no tokens to evaluate"
+        case .backendFailed(let backend, let reason):
+            "backend \(backend): \(reason)"
         }
     }
 

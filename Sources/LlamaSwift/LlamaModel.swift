@@ -2,6 +2,7 @@ import Foundation
 import GGUF
 import LlamaKernels
 import LlamaTokenizer
+import LlamaVulkan
 import Logging
 
 /// A LLaMA model loaded from a GGUF file: its configuration, tokenizer and weights.
@@ -24,8 +25,12 @@ public final class LlamaModel: Sendable {
     /// The prompt format for chats, from `tokenizer.chat_template` or guessed from the vocabulary;
     /// `nil` when neither tells.
     public let chatTemplate: ChatTemplate?
-    /// Where the matrix products run.
-    public let backend: any Backend
+    /// The engine that runs the forward pass (never ``ComputeBackend/auto``: that is resolved on load).
+    public let computeBackend: ComputeBackend
+    /// Where the CPU forward pass's matrix products run.
+    let backend: any Backend
+    /// The Vulkan device sessions use, when ``computeBackend`` is ``ComputeBackend/vulkan``.
+    let vulkanDeviceIndex: Int?
     let weights: ModelWeights
 
     private static let logger = Logger(label: "LlamaSwift.LlamaModel")
@@ -34,11 +39,17 @@ public final class LlamaModel: Sendable {
     ///
     /// - Parameters:
     ///   - path: A GGUF file of architecture `llama`.
-    ///   - threads: Threads for the CPU backend (default: one per active processor).
-    ///   - backend: Another backend to use instead of the CPU one.
-    /// - Throws: ``LlamaError`` naming the missing file, the missing or invalid metadata key, or
-    ///   the missing, misshapen or unsupported tensor.
-    public init(path: String, threads: Int? = nil, backend: (any Backend)? = nil) throws(LlamaError) {
+    ///   - threads: Threads for the CPU backends (default: one per active processor).
+    ///   - computeBackend: The engine that runs the forward pass; `auto` picks Vulkan on a real GPU.
+    ///   - deviceIndex: The Vulkan device to use (default: the best one), for ``ComputeBackend/vulkan``.
+    ///   - backend: A custom ``Backend`` for the CPU forward pass's products, instead of the one
+    ///     `computeBackend` names.
+    /// - Throws: ``LlamaError`` naming the missing file, the missing or invalid metadata key, the
+    ///   missing, misshapen or unsupported tensor, or the backend that cannot run.
+    public init(
+        path: String, threads: Int? = nil, computeBackend: ComputeBackend = .cpu, deviceIndex: Int? = nil,
+        backend: (any Backend)? = nil
+    ) throws(LlamaError) {
         guard FileManager.default.fileExists(atPath: path) else { throw .fileNotFound(path: path) }
         if let threads, threads < 1 {
             throw .invalidParameter(name: "--threads", value: "\(threads)", reason: "must be at least 1")
@@ -51,15 +62,45 @@ public final class LlamaModel: Sendable {
             throw .invalidMetadata(key: "tokenizer.ggml", reason: "\(error)")
         }
         chatTemplate = ChatTemplate.forModel(metadata: file.metadata, tokenizer: tokenizer)
-        self.backend = backend ?? CPUBackend(threads: threads)
+        var chosen = computeBackend
+        if chosen == .auto {
+            let (resolved, reason) = ComputeBackend.resolveAuto()
+            Self.logger.notice("backend auto: \(reason)")
+            chosen = resolved
+        }
+        self.computeBackend = chosen
+        vulkanDeviceIndex = deviceIndex
+        switch (backend, chosen) {
+        case (let custom?, _): self.backend = custom
+        case (nil, .blas): self.backend = try BLASBackend(threads: threads)
+        default: self.backend = CPUBackend(threads: threads)
+        }
+        if chosen == .vulkan {
+            // Report a missing loader or device on load; each session uploads the weights itself.
+            do {
+                let devices = try VulkanForward.availableDevices()
+                if let deviceIndex, !devices.contains(where: { $0.index == deviceIndex }) {
+                    throw LlamaError.backendFailed(
+                        backend: "vulkan", reason: "no device \(deviceIndex) (\(devices.count) found)")
+                }
+            } catch let error as LlamaError {
+                throw error
+            } catch {
+                throw .backendFailed(backend: "vulkan", reason: "\(error)")
+            }
+        }
         let c = configuration
         Self.logger.info(
             "loaded \(path): \(c.blockCount) layers, dim \(c.embeddingLength), \(c.headCount)/\(c.keyValueHeadCount) heads, vocab \(c.vocabularySize), \(weights.byteCount) bytes of weights mapped")
     }
 
     /// Opens the model at `path` without blocking the calling task's executor.
-    public static func load(path: String, threads: Int? = nil) async throws -> LlamaModel {
-        try await Task.detached { try LlamaModel(path: path, threads: threads) }.value
+    public static func load(
+        path: String, threads: Int? = nil, computeBackend: ComputeBackend = .cpu, deviceIndex: Int? = nil
+    ) async throws -> LlamaModel {
+        try await Task.detached {
+            try LlamaModel(path: path, threads: threads, computeBackend: computeBackend, deviceIndex: deviceIndex)
+        }.value
     }
 
     /// Bytes of weights (mapped from the file, not copied).
@@ -72,7 +113,7 @@ public final class LlamaModel: Sendable {
     ///   - batchSize: Prompt tokens evaluated per batch.
     /// - Throws: ``LlamaError/invalidParameter(name:value:reason:)`` for sizes below 1.
     public func makeSession(contextSize: Int? = nil, batchSize: Int = 512) throws(LlamaError) -> LlamaSession {
-        LlamaSession(model: self, transformer: try makeTransformer(contextSize: contextSize, batchSize: batchSize))
+        LlamaSession(model: self, transformer: try makeForwardPass(contextSize: contextSize, batchSize: batchSize))
     }
 
     /// The logits after each of `tokens`, evaluated from position 0 in a fresh cache: row `i`
@@ -81,7 +122,7 @@ public final class LlamaModel: Sendable {
     /// - Throws: ``LlamaError/contextOverflow(tokens:contextSize:)`` when the tokens do not fit the
     ///   context, ``LlamaError/invalidToken(id:vocabularySize:)`` for ids outside the vocabulary.
     public func logits(for tokens: [Int], contextSize: Int? = nil, batchSize: Int = 512) throws(LlamaError) -> [[Float]] {
-        let transformer = try makeTransformer(contextSize: contextSize ?? max(tokens.count, 1), batchSize: batchSize)
+        let transformer = try makeForwardPass(contextSize: contextSize ?? max(tokens.count, 1), batchSize: batchSize)
         return try transformer.logitsOfEveryPosition(tokens)
     }
 
@@ -94,7 +135,7 @@ public final class LlamaModel: Sendable {
         tokenizer.encode(text, addSpecial: addSpecial, parseSpecial: parseSpecial)
     }
 
-    func makeTransformer(contextSize: Int?, batchSize: Int) throws(LlamaError) -> Transformer {
+    func makeForwardPass(contextSize: Int?, batchSize: Int) throws(LlamaError) -> any ForwardPass {
         let context = contextSize ?? min(configuration.contextLength, 4096)
         guard context >= 1 else {
             throw .invalidParameter(name: "--ctx-size", value: "\(context)", reason: "must be at least 1")
@@ -102,26 +143,12 @@ public final class LlamaModel: Sendable {
         guard batchSize >= 1 else {
             throw .invalidParameter(name: "--batch-size", value: "\(batchSize)", reason: "must be at least 1")
         }
+        if computeBackend == .vulkan {
+            return try VulkanForwardPass(
+                file: weights.file, configuration: configuration, contextSize: context, deviceIndex: vulkanDeviceIndex)
+        }
         return Transformer(
             weights: weights, configuration: configuration, backend: backend,
             contextSize: context, batchSize: min(batchSize, context))
-    }
-}
-
-extension Transformer {
-    /// Evaluates `tokens` from position 0 and returns every position's logits.
-    func logitsOfEveryPosition(_ tokens: [Int]) throws(LlamaError) -> [[Float]] {
-        guard !tokens.isEmpty else { throw .emptyInput }
-        guard tokens.count <= contextSize else { throw .contextOverflow(tokens: tokens.count, contextSize: contextSize) }
-        let vocabulary = configuration.vocabularySize
-        var rows = [Float](repeating: 0, count: tokens.count * vocabulary)
-        let ids = ArraySlice(try tokens.map { (id: Int) throws(LlamaError) -> Int32 in
-            guard let narrow = Int32(exactly: id) else { throw .invalidToken(id: id, vocabularySize: vocabulary) }
-            return narrow
-        })
-        try rows.withUnsafeMutableBufferPointer { (buffer) throws(LlamaError) in
-            try evaluate(ids, at: 0, output: .all(buffer.baseAddress!))
-        }
-        return (0..<tokens.count).map { Array(rows[($0 * vocabulary)..<(($0 + 1) * vocabulary)]) }
     }
 }

@@ -16,12 +16,12 @@ public actor LlamaSession {
     /// Counts and timings of the last generation.
     public private(set) var statistics = GenerationStatistics()
 
-    let transformer: Transformer
+    let transformer: any ForwardPass
     /// The tokens whose keys and values are in the cache, in order.
     var history: [Int32]
     private static let logger = Logger(label: "LlamaSwift.LlamaSession")
 
-    init(model: LlamaModel, transformer: Transformer) {
+    init(model: LlamaModel, transformer: any ForwardPass) {
         self.model = model
         self.transformer = transformer
         contextSize = transformer.contextSize
@@ -65,6 +65,26 @@ public actor LlamaSession {
         let rows = try transformer.logitsOfEveryPosition(tokens)
         history = tokens.map { Int32(truncatingIfNeeded: $0) }
         return lastOnly ? [rows[rows.count - 1]] : rows
+    }
+
+    /// Evaluates `tokens` after the ones already in the cache and returns the logits of the last,
+    /// for callers that run their own decoding loop (and for benchmarks).
+    ///
+    /// - Throws: ``LlamaError/contextOverflow(tokens:contextSize:)`` when the cache cannot hold them,
+    ///   ``LlamaError/invalidToken(id:vocabularySize:)`` for ids outside the vocabulary.
+    public func append(_ tokens: [Int]) throws(LlamaError) -> [Float] {
+        guard !tokens.isEmpty else { throw .emptyInput }
+        guard history.count + tokens.count <= contextSize else {
+            throw .contextOverflow(tokens: history.count + tokens.count, contextSize: contextSize)
+        }
+        let vocabulary = model.configuration.vocabularySize
+        let ids = try tokens.map { (id: Int) throws(LlamaError) -> Int32 in
+            guard (0..<vocabulary).contains(id) else { throw .invalidToken(id: id, vocabularySize: vocabulary) }
+            return Int32(id)
+        }
+        try transformer.evaluate(ids[...], at: history.count, output: .last)
+        history.append(contentsOf: ids)
+        return Array(transformer.logits)
     }
 
     /// Forgets every cached token.

@@ -24,8 +24,10 @@ extension LlamaSession {
 
     /// Writes the session's tokens and their keys and values to `path`, replacing any file there.
     ///
-    /// - Throws: ``SessionStateError/io(path:reason:)`` when the file cannot be written.
+    /// - Throws: ``SessionStateError/io(path:reason:)`` when the file cannot be written,
+    ///   ``SessionStateError/unsupportedBackend`` when the cache is not in host memory.
     public func saveState(to path: String) throws(SessionStateError) {
+        let cache = try hostCache()
         let layout = SessionStateLayout(model: model, tokenCount: history.count)
         var data = Data(capacity: layout.fileSize)
         data.append(contentsOf: SessionStateLayout.magic)
@@ -37,10 +39,10 @@ extension LlamaSession {
         let rowBytes = layout.width * MemoryLayout<Float>.size
         for layer in 0..<layout.layers {
             for position in 0..<history.count {
-                data.append(contentsOf: UnsafeRawBufferPointer(start: transformer.cache.keys(layer: layer, position: position), count: rowBytes))
+                data.append(contentsOf: UnsafeRawBufferPointer(start: cache.keys(layer: layer, position: position), count: rowBytes))
             }
             for position in 0..<history.count {
-                data.append(contentsOf: UnsafeRawBufferPointer(start: transformer.cache.values(layer: layer, position: position), count: rowBytes))
+                data.append(contentsOf: UnsafeRawBufferPointer(start: cache.values(layer: layer, position: position), count: rowBytes))
             }
         }
         data.appendLittleEndian(SessionStateLayout.checksum(data))
@@ -55,9 +57,10 @@ extension LlamaSession {
     /// evaluates only the rest.
     /// - Throws: ``SessionStateError`` when the file cannot be read, is not a state file, has
     ///   another version, was written for another model, is truncated or corrupt, or holds more
-    ///   tokens than the session's context.
+    ///   tokens than the session's context; or when the cache is not in host memory.
     @discardableResult
     public func restoreState(from path: String) throws(SessionStateError) -> Int {
+        let cache = try hostCache()
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe) } catch {
             throw .io(path: path, reason: error.localizedDescription)
@@ -91,12 +94,12 @@ extension LlamaSession {
             var offset = headerSize + 4 * tokenCount
             for layer in 0..<layers {
                 for position in 0..<tokenCount {
-                    UnsafeMutableRawPointer(transformer.cache.keys(layer: layer, position: position))
+                    UnsafeMutableRawPointer(cache.keys(layer: layer, position: position))
                         .copyMemory(from: bytes.baseAddress! + offset, byteCount: rowBytes)
                     offset += rowBytes
                 }
                 for position in 0..<tokenCount {
-                    UnsafeMutableRawPointer(transformer.cache.values(layer: layer, position: position))
+                    UnsafeMutableRawPointer(cache.values(layer: layer, position: position))
                         .copyMemory(from: bytes.baseAddress! + offset, byteCount: rowBytes)
                     offset += rowBytes
                 }
@@ -104,6 +107,12 @@ extension LlamaSession {
         }
         history = tokens
         return tokenCount
+    }
+
+    /// The KV cache of the CPU forward pass; other engines keep theirs on the device.
+    private func hostCache() throws(SessionStateError) -> KeyValueCache {
+        guard let cpu = transformer as? Transformer else { throw .unsupportedBackend }
+        return cpu.cache
     }
 }
 

@@ -16,6 +16,12 @@ struct ModelOptions: ParsableArguments {
     @Option(name: [.customShort("t"), .long], parsing: .unconditional, help: "Threads for the matrix kernels (default: all cores).")
     var threads: Int?
 
+    @Option(help: "Compute backend: cpu, blas, vulkan or auto (Vulkan on a real GPU, else CPU).")
+    var backend: ComputeBackend = .cpu
+
+    @Option(name: .customLong("device"), help: "Vulkan device index (default: the best device).")
+    var device: Int?
+
     /// The model path: `--model`, else the stories260K fixture from the usual places.
     func resolvedModelPath() throws -> String {
         if let model { return model }
@@ -28,7 +34,14 @@ struct ModelOptions: ParsableArguments {
     /// Loads the model and opens a session with the requested context and batch sizes.
     func load() async throws -> (model: LlamaModel, session: LlamaSession, seconds: Double) {
         let start = ContinuousClock.now
-        let model = try await LlamaModel.load(path: try resolvedModelPath(), threads: threads)
+        var chosen = backend
+        if chosen == .auto {
+            let (resolved, reason) = ComputeBackend.resolveAuto()
+            FileHandle.standardError.write(Data("llama-swift: backend \(resolved): \(reason)\n".utf8))
+            chosen = resolved
+        }
+        let model = try await LlamaModel.load(
+            path: try resolvedModelPath(), threads: threads, computeBackend: chosen, deviceIndex: device)
         let session = try model.makeSession(
             contextSize: contextSize == 0 ? nil : contextSize, batchSize: batchSize)
         return (model, session, (ContinuousClock.now - start).seconds)
@@ -42,3 +55,5 @@ extension Duration {
         return Double(s) + Double(attoseconds) * 1e-18
     }
 }
+
+extension ComputeBackend: ExpressibleByArgument {}

@@ -33,17 +33,17 @@ struct SessionStateTests {
         let clock = ContinuousClock()
         let recomputing = try model.makeSession(contextSize: 1024)
         let promptStart = clock.now
-        _ = try await recomputing.logits(appending: prompt)
+        _ = try await recomputing.append(prompt)
         let promptTime = clock.now - promptStart
         try await recomputing.saveState(to: statePath)
         let nextStart = clock.now
-        let expected = try await recomputing.logits(appending: [next])
+        let expected = try await recomputing.append([next])
         let recomputeTime = promptTime + (clock.now - nextStart)
 
         let restoring = try model.makeSession(contextSize: 1024)
         let restoreStart = clock.now
         let restored = try await restoring.restoreState(from: statePath)
-        let logits = try await restoring.logits(appending: [next])
+        let logits = try await restoring.append([next])
         let restoreTime = clock.now - restoreStart
 
         #expect(restored == 500)
@@ -62,7 +62,7 @@ struct SessionStateTests {
         let statePath = temporaryPath("story.state")
         defer { try? FileManager.default.removeItem(atPath: statePath) }
         let saver = try model.makeSession()
-        _ = try await saver.logits(appending: model.tokenize(prompt))
+        _ = try await saver.append(model.tokenize(prompt))
         try await saver.saveState(to: statePath)
 
         var expected = ""
@@ -90,7 +90,7 @@ struct SessionStateTests {
             try? FileManager.default.removeItem(atPath: badPath)
         }
         let saver = try stories.makeSession()
-        _ = try await saver.logits(appending: stories.tokenize("One day a cat"))
+        _ = try await saver.append(stories.tokenize("One day a cat"))
         try await saver.saveState(to: statePath)
         let good = try Data(contentsOf: URL(fileURLWithPath: statePath))
 
@@ -98,7 +98,7 @@ struct SessionStateTests {
         await #expect(throws: SessionStateError.modelMismatch(path: statePath)) { try await other.restoreState(from: statePath) }
 
         let target = try stories.makeSession()
-        _ = try await target.logits(appending: [1, 2, 3])
+        _ = try await target.append([1, 2, 3])
         func expectRefused(_ bytes: Data, _ error: SessionStateError, sourceLocation: SourceLocation = #_sourceLocation) async throws {
             try bytes.write(to: URL(fileURLWithPath: badPath))
             await #expect(throws: error, sourceLocation: sourceLocation) { try await target.restoreState(from: badPath) }

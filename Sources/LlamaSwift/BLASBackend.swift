@@ -1,0 +1,36 @@
+import LlamaKernels
+
+/// The CPU backend with prompt batches of ``minimumBatch`` tokens or more through BLAS SGEMM on
+/// dequantized weight tiles; single tokens and small batches stay on the integer kernels.
+public struct BLASBackend: Backend {
+    /// Batches smaller than this use the CPU kernels: dequantizing a tile does not pay for itself.
+    public static let minimumBatch = 32
+
+    private let cpu: CPUBackend
+    private let blas: BLASMatmul
+
+    /// A backend with `threads` threads; throws when the package was built without the `BLAS` trait.
+    public init(threads: Int? = nil) throws(LlamaError) {
+        guard let blas = Kernels.blas else {
+            throw .backendFailed(backend: "blas", reason: "built without the BLAS trait (swift build --traits BLAS)")
+        }
+        self.blas = blas
+        cpu = CPUBackend(threads: threads)
+    }
+
+    public func matvec(_ w: WeightMatrix, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
+        cpu.matvec(w, x, y)
+    }
+
+    public func matmul(_ w: WeightMatrix, _ x: UnsafePointer<Float>, batch: Int, _ y: UnsafeMutablePointer<Float>) {
+        if batch >= Self.minimumBatch {
+            blas.matmul(w, x, batch: batch, y, pool: cpu.pool)
+        } else {
+            cpu.matmul(w, x, batch: batch, y)
+        }
+    }
+
+    public func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+        cpu.parallelFor(count, body)
+    }
+}
