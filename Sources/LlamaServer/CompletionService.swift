@@ -67,6 +67,14 @@ struct CompletionService: Sendable {
         if sampling.stream == true {
             return stream(events, reply: reply, includeUsage: sampling.streamOptions?.includeUsage == true, lease: lease)
         }
+        let response = try await whole(events, reply: reply)
+        // The slot is held until the answer is complete.
+        withExtendedLifetime(lease) {}
+        return response
+    }
+
+    /// The answer of a request that does not stream: all of the text, then usage.
+    private func whole(_ events: AsyncThrowingStream<GenerationEvent, any Error>, reply: Reply) async throws -> Response {
         var text = ""
         do {
             for try await event in events {
@@ -87,8 +95,6 @@ struct CompletionService: Sendable {
     ) -> Response {
         let logger = logger
         let body = ResponseBody { writer in
-            // The closure holds the slot until the response is written out and dropped.
-            _ = lease
             if reply.endpoint == .chat {
                 try await writer.write(ServerSentEvents.event(reply.chunk(text: nil, finishReason: nil)))
             }
@@ -115,6 +121,9 @@ struct CompletionService: Sendable {
             }
             try await writer.write(ServerSentEvents.done)
             try await writer.finish(nil)
+            // The closure holds the slot until the stream is written out (or, after a failed
+            // write, until the response is dropped).
+            withExtendedLifetime(lease) {}
         }
         return Response(
             status: .ok,
