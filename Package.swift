@@ -89,11 +89,19 @@ let package = Package(
         ),
         .executableTarget(
             name: "llama-swift",
-            dependencies: ["LlamaSwift", "LlamaServer", "LlamaTokenizer", "LlamaKernels", "GGUF", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "LlamaSwift", "LlamaServer", "LlamaTokenizer", "LlamaKernels", "GGUF",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "llama-swift-bench",
-            dependencies: ["LlamaSwift", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "LlamaSwift", "LlamaKernels", "GGUF",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Benchmarks/llama-swift-bench"
         ),
         .executableTarget(

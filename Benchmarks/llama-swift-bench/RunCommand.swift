@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LlamaSwift
+import Logging
 
 /// `llama-swift-bench run` (the default): pp and tg tokens/s per model and backend, like llama-bench.
 struct RunCommand: AsyncParsableCommand {
@@ -34,6 +35,11 @@ struct RunCommand: AsyncParsableCommand {
     var llamaCpp: String?
 
     func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .warning
+            return handler
+        }
         let models = model.split(separator: ",").map(String.init)
         let prompts = try Self.lengths(prompt, flag: "-p")
         let generations = try Self.lengths(generate, flag: "-n")

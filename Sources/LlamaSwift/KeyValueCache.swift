@@ -2,6 +2,8 @@
 ///
 /// One allocation made up front, laid out `[layer][position][keyValueDimension]` for the keys and
 /// the same again for the values, so attention reads each head's history contiguously per position.
+/// The memory is left uninitialised (a position is always written before it is read), so the
+/// operating system only commits the pages a sequence actually reaches.
 final class KeyValueCache {
     /// Positions the cache can hold.
     let capacity: Int
@@ -15,7 +17,6 @@ final class KeyValueCache {
         self.capacity = capacity
         self.width = width
         storage = .allocate(capacity: 2 * layers * capacity * width)
-        storage.initialize(repeating: 0)
     }
 
     deinit { storage.deallocate() }

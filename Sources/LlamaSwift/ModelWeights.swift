@@ -38,9 +38,11 @@ struct ModelWeights: @unchecked Sendable {
                 throw .tensorShapeMismatch(tensor: name, expected: [columns, rows], found: info.shape)
             }
             do {
-                return try WeightMatrix(type: info.type, rows: rows, columns: columns, data: file.data(for: info).baseAddress!)
-            } catch {
+                return try WeightMatrix(type: info.type, rows: rows, columns: columns, bytes: file.data(for: info))
+            } catch .unsupportedType {
                 throw .unsupportedTensorType(tensor: name, type: info.type.name)
+            } catch {
+                throw .invalidModelFile(path: file.path, reason: "tensor '\(name)': \(error)")
             }
         }
         func vector(_ name: String, count: Int) throws(LlamaError) -> UnsafePointer<Float> {

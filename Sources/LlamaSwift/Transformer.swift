@@ -201,9 +201,7 @@ final class Transformer {
                 let out = attended + b * dim + head * headDim
                 out.update(repeating: 0, count: headDim)
                 for t in 0..<length {
-                    let value = cache.values(layer: layer, position: t) + kvOffset
-                    let w = weights[t]
-                    for i in 0..<headDim { out[i] += w * value[i] }
+                    VectorMath.addScaled(out, weights[t], cache.values(layer: layer, position: t) + kvOffset, count: headDim)
                 }
             }
         }

@@ -26,11 +26,27 @@ enum VectorMath {
         }
     }
 
-    /// The dot product of two vectors.
+    /// The dot product of two vectors, eight lanes at a time (the compiler does not reorder a
+    /// scalar float sum into vector lanes by itself).
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
-        var sum: Float = 0
-        for i in 0..<count { sum += a[i] * b[i] }
+        var lanes = SIMD8<Float>()
+        var i = 0
+        while i + 8 <= count {
+            lanes += UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
+                * UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
+            i += 8
+        }
+        var sum = lanes.sum()
+        while i < count {
+            sum += a[i] * b[i]
+            i += 1
+        }
         return sum
+    }
+
+    /// `y += a * x`.
+    static func addScaled(_ y: UnsafeMutablePointer<Float>, _ a: Float, _ x: UnsafePointer<Float>, count: Int) {
+        for i in 0..<count { y[i] += a * x[i] }
     }
 
     /// Replaces `x` by its softmax.

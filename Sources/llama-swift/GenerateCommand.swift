@@ -62,8 +62,7 @@ struct GenerateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let parameters = try generationParameters()
-        let (model, session, loadSeconds) = try await modelOptions.load()
-        standardError("llama-swift: loaded \(model.configuration.blockCount)-layer model in \(format(loadSeconds)) s\n")
+        let (_, session, loadSeconds) = try await modelOptions.load()
         if chat {
             try await runChat(session: session, parameters: parameters)
         } else {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LlamaSwift
+import Logging
 
 /// The options every subcommand that runs a model shares.
 struct ModelOptions: ParsableArguments {
@@ -22,6 +23,9 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .customLong("device"), help: "Vulkan device index (default: the best device).")
     var device: Int?
 
+    @Flag(name: .long, help: "Log the library's informational messages to stderr.")
+    var verbose = false
+
     /// The model path: `--model`, else the stories260K fixture from the usual places.
     func resolvedModelPath() throws -> String {
         if let model { return model }
@@ -33,6 +37,12 @@ struct ModelOptions: ParsableArguments {
 
     /// Loads the model and opens a session with the requested context and batch sizes.
     func load() async throws -> (model: LlamaModel, session: LlamaSession, seconds: Double) {
+        let level: Logger.Level = verbose ? .info : .warning
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
         let start = ContinuousClock.now
         var chosen = backend
         if chosen == .auto {
