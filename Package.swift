@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "LlamaSwift", targets: ["LlamaSwift"]),
         .library(name: "GGUF", targets: ["GGUF"]),
         .library(name: "LlamaVulkan", targets: ["LlamaVulkan"]),
+        .library(name: "LlamaServer", targets: ["LlamaServer"]),
         .executable(name: "gguf-inspect", targets: ["gguf-inspect"]),
         .executable(name: "llama-swift", targets: ["llama-swift"]),
         .executable(name: "llama-swift-bench", targets: ["llama-swift-bench"]),
@@ -36,6 +37,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .target(name: "GGUF"),
@@ -72,6 +74,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The OpenAI-compatible HTTP server behind `llama-swift serve`.
+        .target(
+            name: "LlamaServer",
+            dependencies: [
+                "LlamaSwift", "LlamaTokenizer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "gguf-inspect",
             dependencies: ["GGUF", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -79,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "llama-swift",
             dependencies: [
-                "LlamaSwift", "LlamaTokenizer", "LlamaKernels", "GGUF",
+                "LlamaSwift", "LlamaServer", "LlamaTokenizer", "LlamaKernels", "GGUF",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -108,6 +119,13 @@ let package = Package(
         .testTarget(name: "LlamaKernelsTests", dependencies: ["LlamaKernels", "GGUF", "FixtureSupport"]),
         .testTarget(name: "LlamaTokenizerTests", dependencies: ["LlamaTokenizer", "GGUF", "FixtureSupport"]),
         .testTarget(name: "LlamaSwiftTests", dependencies: ["LlamaSwift", "GGUF", "FixtureSupport"]),
+        .testTarget(
+            name: "LlamaServerTests",
+            dependencies: [
+                "LlamaServer", "LlamaSwift", "LlamaTokenizer", "FixtureSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "LlamaVulkanTests",
             dependencies: ["LlamaVulkan", "LlamaKernels", "GGUF", "FixtureSupport"],

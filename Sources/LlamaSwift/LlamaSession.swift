@@ -16,9 +16,9 @@ public actor LlamaSession {
     /// Counts and timings of the last generation.
     public private(set) var statistics = GenerationStatistics()
 
-    private let transformer: any ForwardPass
+    let transformer: any ForwardPass
     /// The tokens whose keys and values are in the cache, in order.
-    private var history: [Int32]
+    var history: [Int32]
     private static let logger = Logger(label: "LlamaSwift.LlamaSession")
 
     init(model: LlamaModel, transformer: any ForwardPass) {

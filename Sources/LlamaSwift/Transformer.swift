@@ -19,7 +19,7 @@ final class Transformer {
 
     private let weights: ModelWeights
     private let backend: any Backend
-    private let cache: KeyValueCache
+    let cache: KeyValueCache
     private let rope: RotaryEmbedding
 
     // Activations of a batch, one row per token.

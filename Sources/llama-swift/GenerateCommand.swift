@@ -13,6 +13,8 @@ struct GenerateCommand: AsyncParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
 
+    @OptionGroup var promptCache: PromptCacheOptions
+
     @Option(name: [.customShort("p"), .long], help: "The prompt.")
     var prompt: String?
 
@@ -65,10 +67,12 @@ struct GenerateCommand: AsyncParsableCommand {
             try await runChat(session: session, parameters: parameters)
         } else {
             let text = try promptText()
+            try await promptCache.restore(into: session)
             for try await piece in session.generate(prompt: text, parameters: parameters) {
                 FileHandle.standardOutput.write(Data(piece.utf8))
             }
             print()
+            try await promptCache.save(session)
             standardError(summary(await session.statistics, loadSeconds: loadSeconds))
         }
     }

@@ -9,6 +9,7 @@ struct LlamaSwiftCommand: AsyncParsableCommand {
         EvalCommand.self,
         TokenizeCommand.self,
         QuantizeCommand.self,
+        ServeCommand.self,
     ]
 
     static let configuration = CommandConfiguration(

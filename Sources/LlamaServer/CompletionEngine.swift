@@ -1,0 +1,89 @@
+/// What the server needs from a language model: the HTTP layer talks to this protocol only, so
+/// it can be tested with a stand-in and run with ``LlamaEngine`` over a real model.
+///
+/// An engine serves any number of requests at once; the server decides how many run together.
+public protocol CompletionEngine: Sendable {
+    /// The id that `GET /v1/models` lists and that requests may name in `model`.
+    var modelName: String { get }
+    /// Positions one request's session holds: prompt plus generated tokens.
+    var contextSize: Int { get }
+    /// How many tokens `prompt` becomes once rendered and tokenized.
+    ///
+    /// - Throws: ``APIError`` when the prompt cannot be rendered (a chat for a model without a
+    ///   chat template, say).
+    func promptTokenCount(_ prompt: CompletionPrompt) throws -> Int
+    /// Continues `prompt`, passing each piece of generated text to `onText` as it is produced.
+    ///
+    /// Generation stops early when `onText` throws (the client went away) or the task is
+    /// cancelled; the error or cancellation is rethrown.
+    /// - Returns: How many tokens were generated and why generation ended.
+    func generate(
+        _ prompt: CompletionPrompt, parameters: CompletionParameters,
+        onText: @Sendable (String) async throws -> Void
+    ) async throws -> CompletionOutcome
+}
+
+/// The input of one request: plain text to continue, or a chat to answer.
+public enum CompletionPrompt: Sendable, Equatable {
+    /// `POST /v1/completions`: text continued as is (BOS added as the model asks).
+    case text(String)
+    /// `POST /v1/chat/completions`: messages rendered with the model's chat template.
+    case chat([ChatTurn])
+}
+
+/// One message of a chat.
+public struct ChatTurn: Sendable, Equatable {
+    /// `system`, `user` or `assistant`.
+    public var role: String
+    /// The message text.
+    public var content: String
+
+    /// A message from `role` saying `content`.
+    public init(role: String, content: String) {
+        self.role = role
+        self.content = content
+    }
+}
+
+/// The sampling settings of one request, already validated by the server.
+public struct CompletionParameters: Sendable, Equatable {
+    /// 0 picks the most likely token.
+    public var temperature: Float = 1
+    /// Nucleus sampling mass; 1 keeps every token.
+    public var topP: Float = 1
+    /// Subtracted from the logit of every token already generated or in the prompt window.
+    public var presencePenalty: Float = 0
+    /// Subtracted from a token's logit once per earlier occurrence.
+    public var frequencyPenalty: Float = 0
+    /// Seed of the sampler's generator; `nil` for a fresh one.
+    public var seed: UInt64? = nil
+    /// The most tokens to generate.
+    public var maxTokens: Int = 16
+    /// Generation ends before the first of these strings, which is not returned.
+    public var stop: [String] = []
+
+    /// The OpenAI defaults: temperature 1, top-p 1, no penalties, 16 tokens.
+    public init() {}
+}
+
+/// How a generation ended.
+public struct CompletionOutcome: Sendable, Equatable {
+    /// Tokens generated.
+    public var completionTokens: Int
+    /// Why it ended.
+    public var finishReason: FinishReason
+
+    /// An outcome of `completionTokens` tokens that ended for `finishReason`.
+    public init(completionTokens: Int, finishReason: FinishReason) {
+        self.completionTokens = completionTokens
+        self.finishReason = finishReason
+    }
+}
+
+/// The `finish_reason` of a choice.
+public enum FinishReason: String, Sendable, Equatable, Codable {
+    /// An end-of-generation token or a stop string.
+    case stop
+    /// `max_tokens` reached or the context full.
+    case length
+}

@@ -1,0 +1,159 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// The OpenAI endpoints over one ``CompletionEngine``.
+struct CompletionService: Sendable {
+    let engine: any CompletionEngine
+    let scheduler: RequestScheduler
+    let maxBodyBytes: Int
+    let maxTokensLimit: Int
+    let logger: Logger
+    /// When the server started: the `created` time of the model.
+    let started = Int(Date().timeIntervalSince1970)
+
+    /// Which endpoint a generation answers, which decides the shape of its JSON.
+    enum Endpoint {
+        case completions
+        case chat
+    }
+
+    /// `GET /health`.
+    func health() async -> Response {
+        let load = await scheduler.load
+        let body = #"{"status":"ok","slots_busy":\#(load.running),"queued":\#(load.waiting)}"#
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// `GET /v1/models`.
+    func models() throws -> Response {
+        try json(ModelList(data: [.init(id: engine.modelName, created: started)]))
+    }
+
+    /// `POST /v1/completions`.
+    func completions(_ request: Request) async throws -> Response {
+        let body: CompletionRequest = try await decode(request)
+        return try await serve(
+            .completions, model: body.model, prompt: .text(body.prompt.text), sampling: body.sampling)
+    }
+
+    /// `POST /v1/chat/completions`.
+    func chatCompletions(_ request: Request) async throws -> Response {
+        let body: ChatCompletionRequest = try await decode(request)
+        guard !body.messages.isEmpty else { throw APIError.invalidRequest("messages must not be empty", param: "messages") }
+        let turns = body.messages.map { ChatTurn(role: $0.role, content: $0.content) }
+        return try await serve(.chat, model: body.model, prompt: .chat(turns), sampling: body.sampling)
+    }
+
+    /// Checks a request, waits for a slot and answers it whole or as server-sent events.
+    private func serve(
+        _ endpoint: Endpoint, model: String?, prompt: CompletionPrompt, sampling: SamplingFields
+    ) async throws -> Response {
+        if let model, model != engine.modelName { throw APIError.modelNotFound(model) }
+        let parameters = try sampling.parameters(maxTokensLimit: maxTokensLimit)
+        let promptTokens = try engine.promptTokenCount(prompt)
+        guard promptTokens > 0 else { throw APIError.invalidRequest("The prompt is empty", param: "prompt") }
+        guard promptTokens < engine.contextSize else {
+            throw APIError.invalidRequest(
+                "This model's context holds \(engine.contextSize) tokens, but the prompt has \(promptTokens): "
+                    + "shorten it to leave room for the reply",
+                param: endpoint == .chat ? "messages" : "prompt", code: "context_length_exceeded")
+        }
+        let lease = try await scheduler.admit()
+        let reply = Reply(
+            endpoint: endpoint, id: (endpoint == .chat ? "chatcmpl-" : "cmpl-") + UUID().uuidString,
+            created: Int(Date().timeIntervalSince1970), model: engine.modelName, promptTokens: promptTokens)
+        let events = engine.events(for: prompt, parameters: parameters)
+        if sampling.stream == true {
+            return stream(events, reply: reply, includeUsage: sampling.streamOptions?.includeUsage == true, lease: lease)
+        }
+        let response = try await whole(events, reply: reply)
+        // The slot is held until the answer is complete.
+        withExtendedLifetime(lease) {}
+        return response
+    }
+
+    /// The answer of a request that does not stream: all of the text, then usage.
+    private func whole(_ events: AsyncThrowingStream<GenerationEvent, any Error>, reply: Reply) async throws -> Response {
+        var text = ""
+        do {
+            for try await event in events {
+                switch event {
+                case .text(let piece): text += piece
+                case .finished(let outcome): return try json(reply.whole(text: text, outcome: outcome))
+                }
+            }
+        } catch {
+            throw apiError(from: error)
+        }
+        throw APIError.internalError("the generation ended without an outcome")
+    }
+
+    /// The response that streams `events` as `data: {...}` lines and ends with `data: [DONE]`.
+    private func stream(
+        _ events: AsyncThrowingStream<GenerationEvent, any Error>, reply: Reply, includeUsage: Bool, lease: SlotLease
+    ) -> Response {
+        let logger = logger
+        let body = ResponseBody { writer in
+            if reply.endpoint == .chat {
+                try await writer.write(ServerSentEvents.event(reply.chunk(text: nil, finishReason: nil)))
+            }
+            var iterator = events.makeAsyncIterator()
+            while true {
+                // A failing write (the client went away) ends the body and, by dropping the
+                // iterator, the generation; a failing generation is reported in the stream.
+                let event: GenerationEvent?
+                do {
+                    event = try await iterator.next()
+                } catch {
+                    logger.warning("generation failed mid-stream: \(error)")
+                    try await writer.write(ServerSentEvents.event(apiError(from: error).body))
+                    break
+                }
+                guard let event else { break }
+                switch event {
+                case .text(let piece):
+                    try await writer.write(ServerSentEvents.event(reply.chunk(text: piece, finishReason: nil)))
+                case .finished(let outcome):
+                    try await writer.write(ServerSentEvents.event(reply.chunk(text: nil, finishReason: outcome.finishReason)))
+                    if includeUsage { try await writer.write(ServerSentEvents.event(reply.usageChunk(outcome))) }
+                }
+            }
+            try await writer.write(ServerSentEvents.done)
+            try await writer.finish(nil)
+            // The closure holds the slot until the stream is written out (or, after a failed
+            // write, until the response is dropped).
+            withExtendedLifetime(lease) {}
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+            body: body)
+    }
+
+    /// Reads and decodes a JSON body, answering 413 above the size limit and 400 for bad JSON.
+    private func decode<Body: Decodable>(_ request: Request) async throws -> Body {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maxBodyBytes)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw APIError.bodyTooLarge(limit: maxBodyBytes)
+        }
+        do {
+            return try JSONDecoder().decode(Body.self, from: Data(buffer: buffer))
+        } catch let error as APIError {
+            throw error
+        } catch let error as DecodingError {
+            throw APIError.decoding(error)
+        }
+    }
+
+    private func json(_ value: some Encodable) throws -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try value.jsonData())))
+    }
+
+    private func apiError(from error: any Error) -> APIError {
+        if let error = error as? APIError { return error }
+        return .internalError("generation failed: \(error)")
+    }
+}

@@ -1,0 +1,102 @@
+import LlamaSwift
+import LlamaTokenizer
+import Synchronization
+
+/// A ``CompletionEngine`` over a ``LlamaSwift/LlamaModel``: each running request has a session
+/// of its own, taken from a pool so that a session's cache (and the prompt prefix in it) is
+/// reused by later requests.
+public final class LlamaEngine: CompletionEngine {
+    /// The model that generates.
+    public let model: LlamaModel
+    /// The id the server lists for the model.
+    public let modelName: String
+    /// Positions each session holds.
+    public let contextSize: Int
+    private let batchSize: Int
+    private let poolLimit: Int
+    private let idle = Mutex<[LlamaSession]>([])
+
+    /// An engine listed as `name` that starts with `session` and opens more sessions like it
+    /// (same model and context size) when requests overlap.
+    ///
+    /// - Parameters:
+    ///   - batchSize: Prompt tokens evaluated per batch in the sessions it opens.
+    ///   - sessions: Idle sessions kept for reuse; match the server's `parallel`.
+    public init(session: LlamaSession, name: String, batchSize: Int = 512, sessions: Int = 1) {
+        model = session.model
+        modelName = name
+        contextSize = session.contextSize
+        self.batchSize = batchSize
+        poolLimit = max(sessions, 1)
+        idle.withLock { $0.append(session) }
+    }
+
+    /// The tokens of the prompt: the text with BOS, or the chat rendered with the model's template.
+    public func promptTokenCount(_ prompt: CompletionPrompt) throws -> Int {
+        switch prompt {
+        case .text(let text):
+            return model.tokenize(text, addSpecial: true, parseSpecial: false).count
+        case .chat(let turns):
+            guard let template = model.chatTemplate else {
+                throw APIError.invalidRequest("The model \(modelName) has no chat template; use /v1/completions", param: "messages")
+            }
+            let rendered = template.render(try Self.messages(turns), addGenerationPrompt: true)
+            return model.tokenize(rendered, addSpecial: true, parseSpecial: true).count
+        }
+    }
+
+    /// Generates with a pooled session, streaming its text to `onText`.
+    public func generate(
+        _ prompt: CompletionPrompt, parameters: CompletionParameters, onText: @Sendable (String) async throws -> Void
+    ) async throws -> CompletionOutcome {
+        let promptTokens = try promptTokenCount(prompt)
+        let session = try takeSession()
+        defer { giveBack(session) }
+        let stream = switch prompt {
+        case .text(let text): session.generate(prompt: text, parameters: Self.generationParameters(parameters))
+        case .chat(let turns): session.chat(messages: try Self.messages(turns), parameters: Self.generationParameters(parameters))
+        }
+        do {
+            for try await piece in stream { try await onText(piece) }
+        } catch let error as LlamaError {
+            throw APIError.invalidRequest(error.description)
+        }
+        try Task.checkCancellation()
+        let generated = await session.statistics.generatedTokens
+        let filled = generated >= parameters.maxTokens || promptTokens + generated >= contextSize
+        return CompletionOutcome(completionTokens: generated, finishReason: filled ? .length : .stop)
+    }
+
+    /// The library's parameters for a request's: OpenAI's fields, the library's defaults for the rest.
+    static func generationParameters(_ p: CompletionParameters) -> GenerationParameters {
+        var parameters = GenerationParameters()
+        parameters.temperature = p.temperature
+        parameters.topP = p.topP
+        parameters.presencePenalty = p.presencePenalty
+        parameters.frequencyPenalty = p.frequencyPenalty
+        parameters.seed = p.seed
+        parameters.maxTokens = p.maxTokens
+        parameters.stop = p.stop
+        return parameters
+    }
+
+    /// The chat turns as library messages; roles other than system, user and assistant are refused.
+    static func messages(_ turns: [ChatTurn]) throws -> [ChatMessage] {
+        try turns.enumerated().map { index, turn in
+            guard let role = ChatMessage.Role(rawValue: turn.role) else {
+                throw APIError.invalidRequest(
+                    "Unsupported role '\(turn.role)': use system, user or assistant", param: "messages[\(index)].role")
+            }
+            return ChatMessage(role: role, content: turn.content)
+        }
+    }
+
+    private func takeSession() throws -> LlamaSession {
+        if let session = idle.withLock({ $0.popLast() }) { return session }
+        return try model.makeSession(contextSize: contextSize, batchSize: batchSize)
+    }
+
+    private func giveBack(_ session: LlamaSession) {
+        idle.withLock { if $0.count < poolLimit { $0.append(session) } }
+    }
+}

@@ -1,0 +1,54 @@
+extension SamplingFields {
+    /// The engine's parameters for these fields, checked against OpenAI's ranges.
+    ///
+    /// - Parameter maxTokensLimit: The most tokens one request may ask for; also the default.
+    /// - Throws: ``APIError/invalidRequest(_:param:code:)`` naming the first bad field.
+    func parameters(maxTokensLimit: Int) throws(APIError) -> CompletionParameters {
+        var parameters = CompletionParameters()
+        if let n, n != 1 {
+            throw .invalidRequest("Only n=1 is supported, got \(n)", param: "n")
+        }
+        let requested = maxCompletionTokens ?? maxTokens
+        let maxTokensName = maxCompletionTokens == nil ? "max_tokens" : "max_completion_tokens"
+        if let requested {
+            guard requested >= 1 else {
+                throw .invalidRequest("\(maxTokensName) must be at least 1, got \(requested)", param: maxTokensName)
+            }
+            guard requested <= maxTokensLimit else {
+                throw .invalidRequest(
+                    "\(maxTokensName) is too large: \(requested); this server allows at most \(maxTokensLimit)",
+                    param: maxTokensName)
+            }
+        }
+        parameters.maxTokens = requested ?? maxTokensLimit
+        if let temperature {
+            guard temperature >= 0 && temperature <= 2 else {
+                throw .invalidRequest("temperature must be between 0 and 2, got \(temperature)", param: "temperature")
+            }
+            parameters.temperature = temperature
+        }
+        if let topP {
+            guard topP >= 0 && topP <= 1 else {
+                throw .invalidRequest("top_p must be between 0 and 1, got \(topP)", param: "top_p")
+            }
+            // top_p 0 keeps only the most likely token: greedy decoding.
+            if topP == 0 { parameters.temperature = 0 } else { parameters.topP = topP }
+        }
+        for (name, value) in [("presence_penalty", presencePenalty), ("frequency_penalty", frequencyPenalty)] {
+            if let value, !(value >= -2 && value <= 2) {
+                throw .invalidRequest("\(name) must be between -2 and 2, got \(value)", param: name)
+            }
+        }
+        parameters.presencePenalty = presencePenalty ?? 0
+        parameters.frequencyPenalty = frequencyPenalty ?? 0
+        parameters.seed = seed.map { UInt64(bitPattern: Int64($0)) }
+        if let stop = stop?.strings {
+            guard stop.count <= 4 else {
+                throw .invalidRequest("stop may hold at most 4 sequences, got \(stop.count)", param: "stop")
+            }
+            guard !stop.contains("") else { throw .invalidRequest("stop sequences must not be empty", param: "stop") }
+            parameters.stop = stop
+        }
+        return parameters
+    }
+}
