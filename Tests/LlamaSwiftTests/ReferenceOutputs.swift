@@ -27,6 +27,13 @@ struct ReferenceOutputs: Decodable {
     }
 
     let cases: [Case]
+    /// Whether the prompts were tokenized with special-token text read as special tokens.
+    let parseSpecial: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case cases
+        case parseSpecial = "parse_special"
+    }
 
     /// The reference for `name` (e.g. `"stories260K"`), or `nil` when the fixture is absent locally.
     static func load(_ name: String) throws -> ReferenceOutputs? {
