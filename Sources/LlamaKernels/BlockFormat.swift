@@ -25,12 +25,27 @@ protocol BlockFormat {
     /// The dot product of one weight row of `blocks` blocks with an activation row of the same
     /// length encoded as ``Activation``.
     static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float
+
+    /// The dots of one weight row with `rows` activation rows, `activationStride` bytes apart,
+    /// stored at `out[0]`, `out[outStride]`, …. Each result must equal ``dot(_:_:blocks:)`` of
+    /// that row bit for bit; formats override this to decode each weight block once for several
+    /// activation rows (matmul's inner loop).
+    static func dotRows(_ weights: UnsafeRawPointer, _ activations: UnsafeRawPointer, activationStride: Int, rows: Int,
+                        blocks: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int)
 }
 
 extension BlockFormat {
     /// Bytes of encoded activation that line up with one weight block (a K-quant block with one
     /// Q8_K block, a Q4_0 block with one Q8x32 block, a float "block" of one element with one float).
     static var activationBytesPerBlock: Int { blockElements / Activation.blockElements * Activation.blockBytes }
+
+    /// One single-row dot per activation row.
+    static func dotRows(_ weights: UnsafeRawPointer, _ activations: UnsafeRawPointer, activationStride: Int, rows: Int,
+                        blocks: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        for i in 0..<rows {
+            out[i * outStride] = dot(weights, activations + i * activationStride, blocks: blocks)
+        }
+    }
 }
 
 /// An encoding of the activation vector that dot products read.

@@ -31,6 +31,10 @@ enum Products {
     static let weightTile = 32
     /// Activation rows per tile in matmul.
     static let batchTile = 64
+    /// Activation rows each weight row meets in one `dotRows` call: their encodings (a few KB
+    /// each) stay in L1 while the weight tile's rows pass over them, and a format's `dotRows`
+    /// decodes each weight block once for all of them.
+    static let activationGroup = 4
 
     static func matmul<F: BlockFormat>(_: F.Type, _ w: WeightMatrix, _ x: UnsafePointer<Float>, batch: Int, _ y: UnsafeMutablePointer<Float>, pool: ThreadPool) {
         guard batch > 0 else { return }
@@ -47,11 +51,13 @@ enum Products {
         pool.parallelFor(rowTiles * batchTiles) { task in
             let rowStart = (task / batchTiles) * weightTile
             let batchStart = (task % batchTiles) * batchTile
-            for b in batchStart..<min(batch, batchStart + batchTile) {
+            let batchEnd = min(batch, batchStart + batchTile)
+            for b in stride(from: batchStart, to: batchEnd, by: activationGroup) {
                 let a = activations + b * activationRowBytes
-                let out = y + b * w.rows
+                let group = min(activationGroup, batchEnd - b)
                 for r in rowStart..<min(w.rows, rowStart + weightTile) {
-                    out[r] = F.dot(w.row(r), a, blocks: blocks)
+                    F.dotRows(w.row(r), a, activationStride: activationRowBytes, rows: group, blocks: blocks,
+                              y + b * w.rows + r, outStride: w.rows)
                 }
             }
         }

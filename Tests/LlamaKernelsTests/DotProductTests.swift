@@ -90,6 +90,55 @@ import Testing
         try check(Q3_KFormat.self) { Q3_KFormat.dotPortable($0, $1, blocks: $2) }
     }
 
+    /// Runs `dotRows` for 1 to 9 activation rows (whole groups of four and leftovers) into a
+    /// strided output and expects each result to equal its single-row dot bit for bit; with odd
+    /// block counts where the block size allows.
+    static func checkDotRows<F: BlockFormat>(
+        _: F.Type,
+        multi: (UnsafeRawPointer, UnsafeRawPointer, Int, Int, Int, UnsafeMutablePointer<Float>, Int) -> Void,
+        single: (UnsafeRawPointer, UnsafeRawPointer, Int) -> Float
+    ) throws {
+        var rng = SeededGenerator(seed: 21)
+        let count = F.blockElements == 256 ? 768 : 800
+        let blocks = count / F.blockElements
+        let row = try quantized(rng.weights(count), as: F.type)
+        let rowBytes = blocks * F.activationBytesPerBlock
+        let outStride = 3
+        for rows in 1...9 {
+            let activations = UnsafeMutableRawPointer.allocate(byteCount: rows * rowBytes, alignment: 64)
+            defer { activations.deallocate() }
+            for i in 0..<rows {
+                let x = (0..<count).map { _ in rng.gaussian() }
+                F.Activation.encode(x, activations + i * rowBytes, blocks: count / F.Activation.blockElements)
+            }
+            var out = [Float](repeating: .nan, count: rows * outStride)
+            row.withUnsafeBytes { w in
+                out.withUnsafeMutableBufferPointer { multi(w.baseAddress!, activations, rowBytes, rows, blocks, $0.baseAddress!, outStride) }
+            }
+            for i in 0..<rows {
+                let expected = row.withUnsafeBytes { single($0.baseAddress!, activations + i * rowBytes, blocks) }
+                #expect(out[i * outStride] == expected, "\(F.type.name) rows=\(rows) row \(i)")
+            }
+        }
+    }
+
+    @Test(arguments: allTypes)
+    func dotRowsEqualSingleRowDots(_ type: GGMLType) throws {
+        func check<F: BlockFormat>(_ format: F.Type) throws {
+            try Self.checkDotRows(format, multi: { F.dotRows($0, $1, activationStride: $2, rows: $3, blocks: $4, $5, outStride: $6) },
+                                  single: { F.dot($0, $1, blocks: $2) })
+        }
+        try check(Kernels.format(for: type)!)
+    }
+
+    /// The portable multi-row dots against the portable single-row ones (in a native build
+    /// `dotRows` dispatches to the native kernels, so these are checked here directly).
+    @Test func portableDotRowsEqualPortableDots() throws {
+        try Self.checkDotRows(Q4_0Format.self,
+                              multi: { Q4_0Format.dotRowsPortable($0, $1, activationStride: $2, rows: $3, blocks: $4, $5, outStride: $6) },
+                              single: { Q4_0Format.dotPortable($0, $1, blocks: $2) })
+    }
+
     @Test func activationEncodingsLoseAtMostHalfAStep() {
         var rng = SeededGenerator(seed: 5)
         let x = (0..<1024).map { _ in rng.gaussian() }

@@ -45,6 +45,15 @@ enum Q4_0Format: BlockFormat {
         #endif
     }
 
+    static func dotRows(_ weights: UnsafeRawPointer, _ activations: UnsafeRawPointer, activationStride: Int, rows: Int,
+                        blocks: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        #if LLAMA_AVX512_VNNI
+        dotRowsVNNI(weights, activations, activationStride: activationStride, rows: rows, blocks: blocks, out, outStride: outStride)
+        #else
+        dotRowsPortable(weights, activations, activationStride: activationStride, rows: rows, blocks: blocks, out, outStride: outStride)
+        #endif
+    }
+
     /// The portable SIMD dot (the VNNI build's tests compare against it).
     static func dotPortable(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
         var sum = SIMD4<Float>()
@@ -58,5 +67,44 @@ enum Q4_0Format: BlockFormat {
             sum += toFloat(products) * (half(w, 0) * float(a, 0))
         }
         return sum.sum()
+    }
+
+    /// ``dotPortable(_:_:blocks:)`` for four activation rows at a time, each block's nibbles
+    /// unpacked once for all four; leftover rows take the single-row dot. Each row's sum runs
+    /// in the single-row dot's order, so the results are the same bit for bit.
+    static func dotRowsPortable(_ weights: UnsafeRawPointer, _ activations: UnsafeRawPointer, activationStride: Int, rows: Int,
+                                blocks: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        @inline(__always)
+        func row(_ low: SIMD16<Int8>, _ high: SIMD16<Int8>, _ d: Float, _ a: UnsafeRawPointer, _ sum: inout SIMD4<Float>) {
+            let products = dot4(low, int8x16(a, 8)) &+ dot4(high, int8x16(a, 24))
+            sum += toFloat(products) * (d * float(a, 0))
+        }
+        var i = 0
+        while i + 4 <= rows {
+            let a0 = activations + i * activationStride, a1 = a0 + activationStride
+            let a2 = a1 + activationStride, a3 = a2 + activationStride
+            var s0 = SIMD4<Float>(), s1 = s0, s2 = s0, s3 = s0
+            for b in 0..<blocks {
+                let w = weights + b * 18, x = b * 40
+                let packed = bytes16(w, 2)
+                let low = signed(packed & 0x0F) &- 8
+                let high = signed(packed &>> 4) &- 8
+                let d = half(w, 0)
+                row(low, high, d, a0 + x, &s0)
+                row(low, high, d, a1 + x, &s1)
+                row(low, high, d, a2 + x, &s2)
+                row(low, high, d, a3 + x, &s3)
+            }
+            let o = out + i * outStride
+            o[0] = s0.sum()
+            o[outStride] = s1.sum()
+            o[2 * outStride] = s2.sum()
+            o[3 * outStride] = s3.sum()
+            i += 4
+        }
+        while i < rows {
+            out[i * outStride] = dotPortable(weights, activations + i * activationStride, blocks: blocks)
+            i += 1
+        }
     }
 }
