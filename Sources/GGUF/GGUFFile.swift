@@ -220,3 +220,34 @@ public final class GGUFFile: Sendable {
         }
     }
 }
+
+extension GGUFFile {
+    /// Reads every page of the tensor data once, so that later passes over the weights do not
+    /// wait for the disk, reporting the fraction done (0...1) to `progress` as it goes.
+    ///
+    /// Opening a file never reads its data; call this to pay for the reading up front, for
+    /// example behind a progress bar when a large model sits on a slow disk.
+    /// - Returns: a checksum of the bytes touched, so that the reads cannot be optimised away.
+    @discardableResult
+    public func prefetch(progress: ((Double) -> Void)? = nil) -> UInt64 {
+        let bytes = mapping.bytes
+        let start = min(dataOffset, bytes.count)
+        let total = bytes.count - start
+        guard total > 0, let base = bytes.baseAddress else { return 0 }
+        let page = 4096
+        let step = 64 << 20
+        var checksum: UInt64 = 0
+        var offset = 0
+        while offset < total {
+            let end = min(total, offset + step)
+            var position = offset
+            while position < end {
+                checksum &+= UInt64(base.load(fromByteOffset: start + position, as: UInt8.self))
+                position += page
+            }
+            offset = end
+            progress?(Double(offset) / Double(total))
+        }
+        return checksum
+    }
+}

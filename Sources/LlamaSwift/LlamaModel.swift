@@ -106,6 +106,12 @@ public final class LlamaModel: Sendable {
     /// Bytes of weights (mapped from the file, not copied).
     public var weightByteCount: Int { weights.byteCount }
 
+    /// Reads the whole mapped file once (the weights are otherwise read from disk on first use),
+    /// reporting the fraction done to `progress`. For progress bars on large models.
+    public func preload(progress: ((Double) -> Void)? = nil) {
+        weights.file.prefetch(progress: progress)
+    }
+
     /// A new session with its own KV cache.
     ///
     /// - Parameters:

@@ -35,6 +35,9 @@ struct ModelOptions: ParsableArguments {
             "no model given (-m) and the default stories260K.gguf is not at \(candidates.joined(separator: " or "))")
     }
 
+    /// Models at least this large (in bytes of weights) get a loading progress line on a terminal.
+    static let progressThreshold = 256 << 20
+
     /// Loads the model and opens a session with the requested context and batch sizes.
     func load() async throws -> (model: LlamaModel, session: LlamaSession, seconds: Double) {
         let level: Logger.Level = verbose ? .info : .warning
@@ -52,6 +55,17 @@ struct ModelOptions: ParsableArguments {
         }
         let model = try await LlamaModel.load(
             path: try resolvedModelPath(), threads: threads, computeBackend: chosen, deviceIndex: device)
+        if isatty(STDERR_FILENO) != 0, model.weightByteCount >= Self.progressThreshold {
+            // Read the weights now, behind a progress line, rather than stall on the first token.
+            var shown = -1
+            model.preload { fraction in
+                let percent = Int(fraction * 100)
+                guard percent != shown else { return }
+                shown = percent
+                FileHandle.standardError.write(Data("\rloading weights: \(percent)%".utf8))
+            }
+            FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        }
         let session = try model.makeSession(
             contextSize: contextSize == 0 ? nil : contextSize, batchSize: batchSize)
         return (model, session, (ContinuousClock.now - start) / .seconds(1))
