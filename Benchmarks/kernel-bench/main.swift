@@ -52,7 +52,7 @@ func secondsPerCall(budget: Double, _ body: () -> Void) -> (median: Double, best
         let t0 = clock.now
         body()
         let elapsed = t0.duration(to: clock.now)
-        samples.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        samples.append(elapsed / .seconds(1))
     } while (start.duration(to: clock.now) < .seconds(budget) || samples.count < 5) && samples.count < 10_000
     samples.sort()
     return (samples[samples.count / 2], samples[0])

@@ -106,7 +106,7 @@ struct RunCommand: AsyncParsableCommand {
                 for token in tokens { _ = try await session.append([token]) }
             }
             let elapsed = ContinuousClock.now - start
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let seconds = elapsed / .seconds(1)
             if repetition > 0 { samples.append(Double(context) / seconds) }
         }
         return BenchmarkResult(engine: "llama-swift", model: path, backend: backend.rawValue.uppercased(),

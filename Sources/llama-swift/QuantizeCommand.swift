@@ -56,6 +56,6 @@ struct QuantizeCommand: AsyncParsableCommand {
         let elapsed = ContinuousClock.now - start
         print(String(format: "wrote %@: %.2f MiB -> %.2f MiB in %.1f s", output,
                      Double(file.fileSize) / 1_048_576, Double(written) / 1_048_576,
-                     Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
+                     elapsed / .seconds(1)))
     }
 }
