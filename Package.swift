@@ -5,8 +5,9 @@ import PackageDescription
 // default build stays portable Swift with no system dependencies:
 //
 //   swift build -c release                                  portable (any x86-64, arm64)
-//   swift build -c release --traits AVX512VNNI \
-//       -Xswiftc -target-cpu -Xswiftc native                native x86 kernels (README)
+//   swift build -c release --traits AVX2 \
+//       -Xswiftc -target-cpu -Xswiftc native                native x86 kernels (README; AVX512VNNI
+//                                                           where the CPU has it)
 //   swift build --traits Vulkan                             Vulkan compute backend (headers: libvulkan-dev)
 let package = Package(
     name: "LlamaSwift",
@@ -26,8 +27,13 @@ let package = Package(
             description: "Prompt batches through OpenBLAS SGEMM on dequantized weight tiles (Linux: libopenblas-dev)."
         ),
         .trait(
+            name: "AVX2",
+            description: "x86-64 kernels using AVX2, FMA and F16C intrinsics. Build with -target-cpu set to a CPU that has them."
+        ),
+        .trait(
             name: "AVX512VNNI",
-            description: "x86-64 kernels using AVX-512 VNNI intrinsics. Build with -target-cpu set to a CPU that has them."
+            description: "The AVX2 kernels with AVX-512 VNNI multiply-adds. Build with -target-cpu set to a CPU that has them.",
+            enabledTraits: ["AVX2"]
         ),
         .trait(
             name: "Vulkan",
@@ -50,6 +56,7 @@ let package = Package(
             name: "LlamaKernels",
             dependencies: ["GGUF", .target(name: "CBLAS", condition: .when(traits: ["BLAS"]))],
             swiftSettings: [
+                .define("LLAMA_AVX2", .when(traits: ["AVX2"])),
                 .define("LLAMA_AVX512_VNNI", .when(traits: ["AVX512VNNI"])),
                 .define("LLAMA_BLAS", .when(traits: ["BLAS"])),
             ]

@@ -6,6 +6,8 @@ extension Kernels {
     public static var requiredCPUFeatures: [String] {
         #if LLAMA_AVX512_VNNI
         ["avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512vl", "avx512_vnni"]
+        #elseif LLAMA_AVX2
+        ["avx2", "fma", "f16c"]
         #else
         []
         #endif
@@ -13,8 +15,8 @@ extension Kernels {
 
     /// Checks that this CPU has every feature the build assumed (see ``requiredCPUFeatures``).
     /// Call it once at startup, before the first kernel runs: a build made with
-    /// `--traits AVX512VNNI -Xswiftc -target-cpu -Xswiftc native` stops with an illegal
-    /// instruction on a CPU without AVX-512 VNNI.
+    /// `--traits AVX2` or `--traits AVX512VNNI` and `-Xswiftc -target-cpu -Xswiftc native` stops
+    /// with an illegal instruction on a CPU without those instructions.
     ///
     /// - Throws: ``KernelError/unsupportedCPU(_:)`` naming the missing features, or saying that
     ///   the features could not be read.
@@ -22,11 +24,11 @@ extension Kernels {
         let required = requiredCPUFeatures
         guard !required.isEmpty else { return }
         guard let present = cpuFeatures() else {
-            throw .unsupportedCPU("this build needs \(required.joined(separator: ", ")) but the CPU's features could not be read; use the portable build (without --traits AVX512VNNI)")
+            throw .unsupportedCPU("this build needs \(required.joined(separator: ", ")) but the CPU's features could not be read; use the portable build (without --traits AVX2 or AVX512VNNI)")
         }
         let missing = required.filter { !present.contains($0) }
         guard missing.isEmpty else {
-            throw .unsupportedCPU("this build uses AVX-512 VNNI kernels (trait AVX512VNNI, with AVX2, FMA and F16C) but the CPU lacks \(missing.joined(separator: ", ")); rebuild without --traits AVX512VNNI")
+            throw .unsupportedCPU("this build's native x86 kernels need \(required.joined(separator: ", ")) but the CPU lacks \(missing.joined(separator: ", ")); rebuild with Scripts/native-flags.sh on this machine, or without --traits AVX2/AVX512VNNI for the portable build")
         }
     }
 

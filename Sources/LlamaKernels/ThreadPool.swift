@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -8,12 +9,18 @@ import Darwin
 
 /// A persistent pool of worker threads for data-parallel loops.
 ///
-/// The workers are started once, in `init`, and sleep between calls, so ``parallelFor(_:_:)``
-/// creates no threads. Calls from several threads at once are serialised; a call made from
+/// The workers are started once, in `init`. Between calls they spin for a short while
+/// (``spinDuration``) watching for the next loop, then sleep: the forward pass issues hundreds of
+/// short loops per token, and waking a sleeping thread for each would cost more than the loop
+/// itself on a small model. Calls from several threads at once are serialised; a call made from
 /// inside a body running on the same pool runs its loop on the calling thread.
 public final class ThreadPool: @unchecked Sendable {
     /// Threads that run bodies, the calling thread included.
     public let threadCount: Int
+
+    /// How long an idle worker keeps watching for new work before it sleeps, and how long a caller
+    /// waits actively for the workers to finish before it sleeps.
+    public static let spinDuration = Duration.microseconds(300)
 
     private let state: PoolState
     private let submission = PthreadMutex()
@@ -55,7 +62,9 @@ public final class ThreadPool: @unchecked Sendable {
     }
 }
 
-/// The state the caller and the workers share, guarded by one mutex.
+/// The state the caller and the workers share. The loop (`body`, `count`, `next`) is guarded by
+/// one mutex; `generation` (bumped for every loop) and `finished` are also atomics so that
+/// spinning threads can watch them without taking the mutex.
 private final class PoolState: @unchecked Sendable {
     private let mutex = PthreadMutex()
     private let workAvailable = PthreadCondition()
@@ -63,7 +72,9 @@ private final class PoolState: @unchecked Sendable {
     private var body: ((Int) -> Void)?
     private var count = 0
     private var next = 0
-    private var finished = 0
+    private let finished = Atomic<Int>(0)
+    private let generation = Atomic<Int>(0)
+    private var callerSleeping = false
     private var stopping = false
     /// Marks the threads working for this pool (thread-specific), so that nested calls are seen.
     private let inside: pthread_key_t = {
@@ -86,10 +97,20 @@ private final class PoolState: @unchecked Sendable {
         self.body = body
         self.count = count
         next = 0
-        finished = 0
+        finished.store(0, ordering: .relaxed)
+        generation.add(1, ordering: .releasing)
         workAvailable.broadcast()
         work()
-        while finished < count { workFinished.wait(mutex) }
+        if finished.load(ordering: .acquiring) < count {
+            mutex.unlock()
+            spin { finished.load(ordering: .acquiring) == count }
+            mutex.lock()
+            while finished.load(ordering: .acquiring) < count {
+                callerSleeping = true
+                workFinished.wait(mutex)
+            }
+            callerSleeping = false
+        }
         self.body = nil
         mutex.unlock()
     }
@@ -102,8 +123,7 @@ private final class PoolState: @unchecked Sendable {
             mutex.unlock()
             body(index)
             mutex.lock()
-            finished += 1
-            if finished == count { workFinished.signal() }
+            if finished.add(1, ordering: .releasing).newValue == count, callerSleeping { workFinished.signal() }
         }
     }
 
@@ -113,7 +133,13 @@ private final class PoolState: @unchecked Sendable {
         while !stopping {
             if next < count && body != nil {
                 work()
-            } else {
+                continue
+            }
+            let seen = generation.load(ordering: .relaxed)
+            mutex.unlock()
+            spin { generation.load(ordering: .acquiring) != seen }
+            mutex.lock()
+            if generation.load(ordering: .relaxed) == seen && !stopping {
                 workAvailable.wait(mutex)
             }
         }
@@ -123,8 +149,19 @@ private final class PoolState: @unchecked Sendable {
     func shutDown() {
         mutex.lock()
         stopping = true
+        generation.add(1, ordering: .releasing)
         workAvailable.broadcast()
         mutex.unlock()
+    }
+
+    /// Polls `done` until it holds or ``ThreadPool/spinDuration`` has passed.
+    private func spin(until done: () -> Bool) {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: ThreadPool.spinDuration)
+        while !done() {
+            for _ in 0..<32 where done() { return }
+            if clock.now >= deadline { return }
+        }
     }
 }
 

@@ -45,11 +45,13 @@ public final class LlamaModel: Sendable {
     ///   - backend: A custom ``Backend`` for the CPU forward pass's products, instead of the one
     ///     `computeBackend` names.
     /// - Throws: ``LlamaError`` naming the missing file, the missing or invalid metadata key, the
-    ///   missing, misshapen or unsupported tensor, or the backend that cannot run.
+    ///   missing, misshapen or unsupported tensor, or the backend that cannot run (including a
+    ///   native build on a CPU without the instructions it was built for).
     public init(
         path: String, threads: Int? = nil, computeBackend: ComputeBackend = .cpu, deviceIndex: Int? = nil,
         backend: (any Backend)? = nil
     ) throws(LlamaError) {
+        do { try Kernels.checkCPUSupport() } catch { throw .backendFailed(backend: "cpu", reason: "\(error)") }
         guard FileManager.default.fileExists(atPath: path) else { throw .fileNotFound(path: path) }
         if let threads, threads < 1 {
             throw .invalidParameter(name: "--threads", value: "\(threads)", reason: "must be at least 1")

@@ -62,7 +62,7 @@ import Testing
         }
     }
 
-    /// Types with a native (AVX512VNNI trait) dot keep their portable one; in a native build this
+    /// Types with a native (AVX2 or AVX512VNNI trait) dot keep their portable one; in a native build this
     /// checks one against the other, in a portable build that the dispatch picks the portable one.
     @Test func nativeDotsAgreeWithPortableOnes() throws {
         var rng = SeededGenerator(seed: 13)

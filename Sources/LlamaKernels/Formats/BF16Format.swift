@@ -2,8 +2,8 @@ import GGUF
 
 /// BF16: bfloat16, the top 16 bits of a float.
 enum BF16Format: BlockFormat, FloatWeights {
-    #if LLAMA_AVX512_VNNI
-    // The native build widens eight bfloat16 values in order (`VNNI/BF16Native.swift`).
+    #if LLAMA_AVX2
+    // The native build widens eight bfloat16 values in order (`X86/BF16Native.swift`).
     typealias Activation = FloatActivation
     #else
     typealias Activation = PairedFloatActivation
@@ -21,7 +21,7 @@ enum BF16Format: BlockFormat, FloatWeights {
     }
 
     static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        #if LLAMA_AVX512_VNNI
+        #if LLAMA_AVX2
         dotAVX2(weights, activation, count: blocks)
         #else
         floatDot(BF16Format.self, blocks, weights, activation)

@@ -2,8 +2,8 @@ import GGUF
 
 /// F16: IEEE half precision.
 enum F16Format: BlockFormat, FloatWeights {
-    #if LLAMA_AVX512_VNNI
-    // The native build converts eight halves in order with F16C (`VNNI/F16Native.swift`).
+    #if LLAMA_AVX2
+    // The native build converts eight halves in order with F16C (`X86/F16Native.swift`).
     typealias Activation = FloatActivation
     #else
     typealias Activation = PairedFloatActivation
@@ -21,7 +21,7 @@ enum F16Format: BlockFormat, FloatWeights {
     }
 
     static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        #if LLAMA_AVX512_VNNI
+        #if LLAMA_AVX2
         dotF16C(weights, activation, count: blocks)
         #else
         floatDot(F16Format.self, blocks, weights, activation)

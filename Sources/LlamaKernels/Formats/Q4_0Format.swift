@@ -38,8 +38,8 @@ enum Q4_0Format: BlockFormat {
     }
 
     static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        #if LLAMA_AVX512_VNNI
-        dotVNNI(weights, activation, blocks: blocks)
+        #if LLAMA_AVX2
+        dotX86(weights, activation, blocks: blocks)
         #else
         dotPortable(weights, activation, blocks: blocks)
         #endif
@@ -47,14 +47,14 @@ enum Q4_0Format: BlockFormat {
 
     static func dotRows(_ weights: UnsafeRawPointer, _ activations: UnsafeRawPointer, activationStride: Int, rows: Int,
                         blocks: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
-        #if LLAMA_AVX512_VNNI
-        dotRowsVNNI(weights, activations, activationStride: activationStride, rows: rows, blocks: blocks, out, outStride: outStride)
+        #if LLAMA_AVX2
+        dotRowsX86(weights, activations, activationStride: activationStride, rows: rows, blocks: blocks, out, outStride: outStride)
         #else
         dotRowsPortable(weights, activations, activationStride: activationStride, rows: rows, blocks: blocks, out, outStride: outStride)
         #endif
     }
 
-    /// The portable SIMD dot (the VNNI build's tests compare against it).
+    /// The portable SIMD dot (the native build's tests compare against it).
     static func dotPortable(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
         var sum = SIMD4<Float>()
         for b in 0..<blocks {

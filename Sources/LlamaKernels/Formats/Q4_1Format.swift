@@ -44,14 +44,14 @@ enum Q4_1Format: BlockFormat {
 
     /// Σ (d·q + m)·a = d·Σ q·a + m·Σ a, and the activation block carries Σ a as `s`.
     static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        #if LLAMA_AVX512_VNNI
-        dotVNNI(weights, activation, blocks: blocks)
+        #if LLAMA_AVX2
+        dotX86(weights, activation, blocks: blocks)
         #else
         dotPortable(weights, activation, blocks: blocks)
         #endif
     }
 
-    /// The portable SIMD dot (the VNNI build's tests compare against it).
+    /// The portable SIMD dot (the native build's tests compare against it).
     static func dotPortable(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
         var sum = SIMD4<Float>()
         var offsets: Float = 0

@@ -45,14 +45,14 @@ enum Q5_0Format: BlockFormat {
     }
 
     static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        #if LLAMA_AVX512_VNNI
-        dotVNNI(weights, activation, blocks: blocks)
+        #if LLAMA_AVX2
+        dotX86(weights, activation, blocks: blocks)
         #else
         dotPortable(weights, activation, blocks: blocks)
         #endif
     }
 
-    /// The portable SIMD dot (the VNNI build's tests compare against it).
+    /// The portable SIMD dot (the native build's tests compare against it).
     static func dotPortable(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
         fifthBitBytes.withUnsafeBufferPointer { fifthBitTable in
             let table = fifthBitTable.baseAddress!

@@ -1,4 +1,4 @@
-#if LLAMA_AVX512_VNNI
+#if LLAMA_AVX2
 import _Builtin_intrinsics.intel
 
 /// The 32 five-bit codes of a Q5_0/Q5_1 block in element order: low nibbles of the 16 packed
@@ -15,41 +15,41 @@ func fiveBitCodes(packed: UnsafeRawPointer, fifth: UInt32, table: UnsafePointer<
 
 extension Q5_0Format {
     /// The Q5_0 × Q8x32 dot: unsigned codes (0...31), so Σ (code − 16)·a is Σ code·a − 16·Σ a.
-    static func dotVNNI(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+    static func dotX86(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
         fifthBitBytes.withUnsafeBufferPointer { fifthBitTable in
             let table = fifthBitTable.baseAddress!
             var sum = _mm256_setzero_ps()
-            var offsets: Float = 0
+            var offsets = _mm256_setzero_ps()
             for b in 0..<blocks {
                 let w = weights + b * 22
                 let a = activation + b * 40
                 let fifth = UInt32(littleEndian: w.loadUnaligned(fromByteOffset: 2, as: UInt32.self))
                 let codes = fiveBitCodes(packed: w + 6, fifth: fifth, table: table)
-                let d = half(w, 0)
-                sum = accumulate(sum, dpbusd(codes, a, 8), d * float(a, 0))
-                offsets += d * float(a, 4)
+                let d = broadcastHalf(w, 0)
+                sum = accumulate(sum, dpbusd(codes, a, 8), d, activation: a)
+                offsets = accumulateOffset(offsets, d, activation: a)
             }
-            return horizontalSum(sum) - 16 * offsets
+            return horizontalSum(sum) - 16 * _mm256_cvtss_f32(offsets)
         }
     }
 }
 
 extension Q5_1Format {
     /// The Q5_1 × Q8x32 dot: d·Σ code·a + m·Σ a.
-    static func dotVNNI(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+    static func dotX86(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
         fifthBitBytes.withUnsafeBufferPointer { fifthBitTable in
             let table = fifthBitTable.baseAddress!
             var sum = _mm256_setzero_ps()
-            var offsets: Float = 0
+            var offsets = _mm256_setzero_ps()
             for b in 0..<blocks {
                 let w = weights + b * 24
                 let a = activation + b * 40
                 let fifth = UInt32(littleEndian: w.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
                 let codes = fiveBitCodes(packed: w + 8, fifth: fifth, table: table)
-                sum = accumulate(sum, dpbusd(codes, a, 8), half(w, 0) * float(a, 0))
-                offsets += half(w, 2) * float(a, 4)
+                sum = accumulate(sum, dpbusd(codes, a, 8), broadcastHalf(w, 0), activation: a)
+                offsets = accumulateOffset(offsets, broadcastHalf(w, 2), activation: a)
             }
-            return horizontalSum(sum) + offsets
+            return horizontalSum(sum) + _mm256_cvtss_f32(offsets)
         }
     }
 }

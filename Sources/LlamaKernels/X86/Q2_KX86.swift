@@ -1,11 +1,11 @@
-#if LLAMA_AVX512_VNNI
+#if LLAMA_AVX2
 import _Builtin_intrinsics.intel
 
 extension Q2_KFormat {
     /// The Q2_K × Q8_K dot: each 32 bytes of codes hold four runs of 32 weights (bits 2·s); one
-    /// VPDPBUSD per run, whose lanes 0–3 and 4–7 belong to two groups of 16 with their own 4-bit
+    /// `dpbusd` per run, whose lanes 0–3 and 4–7 belong to two groups of 16 with their own 4-bit
     /// scales; minimums from the Q8_K sums as in the portable dot.
-    static func dotVNNI(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+    static func dotX86(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
         var sum = _mm256_setzero_ps()
         var offsets: Float = 0
         let twoBits = _mm256_set1_epi8(3)

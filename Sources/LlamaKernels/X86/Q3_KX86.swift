@@ -1,11 +1,11 @@
-#if LLAMA_AVX512_VNNI
+#if LLAMA_AVX2
 import _Builtin_intrinsics.intel
 
 extension Q3_KFormat {
     /// The Q3_K × Q8_K dot: codes are taken as low bits + 4 × high bit (0...7, unsigned for
-    /// VPDPBUSD), so Σ (code − 4)·a is Σ code·a − 4·Σ a, the second term from the Q8_K sums.
+    /// `dpbusd`), so Σ (code − 4)·a is Σ code·a − 4·Σ a, the second term from the Q8_K sums.
     /// Runs of 32 and their two groups of 16 as in Q2_K's native dot.
-    static func dotVNNI(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+    static func dotX86(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
         var sum = _mm256_setzero_ps()
         var offsets: Float = 0
         let twoBits = _mm256_set1_epi8(3), oneBit = _mm256_set1_epi8(1)

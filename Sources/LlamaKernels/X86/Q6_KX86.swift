@@ -1,11 +1,11 @@
-#if LLAMA_AVX512_VNNI
+#if LLAMA_AVX2
 import _Builtin_intrinsics.intel
 
 extension Q6_KFormat {
-    /// The Q6_K × Q8_K dot: codes are taken unsigned (0...63) for VPDPBUSD, so Σ (code − 32)·a is
+    /// The Q6_K × Q8_K dot: codes are taken unsigned (0...63) for `dpbusd`, so Σ (code − 32)·a is
     /// Σ code·a − 32·Σ a, the second term from the Q8_K sums of 16. Each 32 codes span two groups
-    /// of 16 with their own scales: lanes 0–3 and 4–7 of the VPDPBUSD result.
-    static func dotVNNI(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+    /// of 16 with their own scales: lanes 0–3 and 4–7 of the `dpbusd` result.
+    static func dotX86(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
         var sum = _mm256_setzero_ps()
         var offsets: Float = 0
         let nibble = _mm256_set1_epi8(0x0F), two = _mm256_set1_epi8(3)

@@ -1,10 +1,10 @@
-#if LLAMA_AVX512_VNNI
+#if LLAMA_AVX2
 import _Builtin_intrinsics.intel
 
 extension Q5_KFormat {
     /// The Q5_K × Q8_K dot: as Q4_K's, with each sub-block's fifth bits taken from the shared
     /// 32 bytes of high bits (bit t for sub-block t) and moved to bit 4.
-    static func dotVNNI(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+    static func dotX86(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
         var sum = _mm256_setzero_ps()
         var offsets: Float = 0
         let nibble = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1)

@@ -1,10 +1,10 @@
-#if LLAMA_AVX512_VNNI
+#if LLAMA_AVX2
 import _Builtin_intrinsics.intel
 
 extension Q4_KFormat {
     /// The Q4_K × Q8_K dot: each 32 bytes of codes give two sub-blocks (low and high nibbles), one
-    /// VPDPBUSD each, weighted by their 6-bit scales in integer lanes; minimums as in the portable dot.
-    static func dotVNNI(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+    /// `dpbusd` each, weighted by their 6-bit scales in integer lanes; minimums as in the portable dot.
+    static func dotX86(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
         var sum = _mm256_setzero_ps()
         var offsets: Float = 0
         let nibble = _mm256_set1_epi8(0x0F)

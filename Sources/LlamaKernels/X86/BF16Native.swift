@@ -1,4 +1,4 @@
-#if LLAMA_AVX512_VNNI
+#if LLAMA_AVX2
 import _Builtin_intrinsics.intel
 
 extension BF16Format {
