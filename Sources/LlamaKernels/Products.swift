@@ -43,8 +43,12 @@ enum Products {
         let activations = UnsafeMutableRawPointer.allocate(byteCount: max(1, batch * activationRowBytes), alignment: 64)
         defer { activations.deallocate() }
         let activationBlocks = w.columns / F.Activation.blockElements
-        pool.parallelFor(batch) { b in
-            F.Activation.encode(x + b * w.columns, activations + b * activationRowBytes, blocks: activationBlocks)
+        // Rows encoded per task: about 32K floats, so that small models do not pay a hand-off per row.
+        let encodeRows = max(1, 32768 / max(1, w.columns))
+        pool.parallelFor((batch + encodeRows - 1) / encodeRows) { task in
+            for b in task * encodeRows..<min(batch, task * encodeRows + encodeRows) {
+                F.Activation.encode(x + b * w.columns, activations + b * activationRowBytes, blocks: activationBlocks)
+            }
         }
         let rowTiles = (w.rows + weightTile - 1) / weightTile
         let batchTiles = (batch + batchTile - 1) / batchTile

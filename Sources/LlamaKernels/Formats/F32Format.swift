@@ -19,6 +19,11 @@ enum F32Format: BlockFormat, FloatWeights {
         floatDot(F32Format.self, blocks, weights, activation)
     }
 
+    static func dotRows(_ weights: UnsafeRawPointer, _ activations: UnsafeRawPointer, activationStride: Int, rows: Int,
+                        blocks: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        floatDotRows(F32Format.self, blocks, weights, activations, activationStride: activationStride, rows: rows, out, outStride: outStride)
+    }
+
     @inline(__always)
     static func load8(_ weights: UnsafeRawPointer, _ i: Int) -> (SIMD4<Float>, SIMD4<Float>) {
         (weights.loadUnaligned(fromByteOffset: i * 4, as: SIMD4<Float>.self), weights.loadUnaligned(fromByteOffset: i * 4 + 16, as: SIMD4<Float>.self))
