@@ -5,7 +5,8 @@
 //
 // GB/s is weight bytes streamed per second: a matvec reads every weight once, so at batch 1 the
 // ideal is the memory bandwidth line. A last table times matmul (prefill) at batch 32 on the
-// 1B attention shape with all threads, in weight-activation products per second.
+// 1B attention shape with all threads, in weight-activation products per second. Matrices are in
+// the layout the engine uses (`Kernels.prepared`: Q4_0 interleaved in the native x86 build).
 import Foundation
 import GGUF
 import LlamaKernels
@@ -116,7 +117,8 @@ for type in options.types {
     for (name, rows, columns) in shapes {
         let weights = makeWeights(type, rows: rows, columns: columns)
         defer { weights.deallocate() }
-        let matrix = try! WeightMatrix(type: type, rows: rows, columns: columns, data: UnsafeRawPointer(weights.baseAddress!))
+        let matrix = Kernels.prepared(
+            try! WeightMatrix(type: type, rows: rows, columns: columns, data: UnsafeRawPointer(weights.baseAddress!)), pool: ThreadPool())
         let x = (0..<columns).map { Float(($0 % 17) - 8) * 0.01 }
         var y = [Float](repeating: 0, count: rows)
         for threads in options.threads {
@@ -139,7 +141,8 @@ print("matmul, \(shapes[0].0), batch \(batch), \(threads) thread\(threads == 1 ?
 for type in options.types {
     let weights = makeWeights(type, rows: rows, columns: columns)
     defer { weights.deallocate() }
-    let matrix = try! WeightMatrix(type: type, rows: rows, columns: columns, data: UnsafeRawPointer(weights.baseAddress!))
+    let matrix = Kernels.prepared(
+        try! WeightMatrix(type: type, rows: rows, columns: columns, data: UnsafeRawPointer(weights.baseAddress!)), pool: ThreadPool())
     let x = (0..<batch * columns).map { Float(($0 % 23) - 11) * 0.01 }
     var y = [Float](repeating: 0, count: batch * rows)
     let pool = ThreadPool(threadCount: threads)

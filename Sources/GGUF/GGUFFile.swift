@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A GGUF file (version 2 or 3), memory-mapped read-only and fully validated on open.
 ///
 /// Metadata and the tensor table are parsed eagerly; tensor data stay in the mapping and are
@@ -230,24 +238,51 @@ extension GGUFFile {
     /// - Returns: a checksum of the bytes touched, so that the reads cannot be optimised away.
     @discardableResult
     public func prefetch(progress: ((Double) -> Void)? = nil) -> UInt64 {
-        let bytes = mapping.bytes
-        let start = min(dataOffset, bytes.count)
-        let total = bytes.count - start
-        guard total > 0, let base = bytes.baseAddress else { return 0 }
+        prefetch(tensors, progress: progress)
+    }
+
+    /// ``prefetch(progress:)`` for the data of `tensors` only.
+    @discardableResult
+    public func prefetch(_ tensors: [GGUFTensorInfo], progress: ((Double) -> Void)? = nil) -> UInt64 {
         let page = 4096
-        let step = 64 << 20
+        let reportEvery = 64 << 20
+        let total = tensors.reduce(0) { $0 + $1.byteCount }
+        var done = 0, reported = 0
         var checksum: UInt64 = 0
-        var offset = 0
-        while offset < total {
-            let end = min(total, offset + step)
-            var position = offset
-            while position < end {
-                checksum &+= UInt64(base.load(fromByteOffset: start + position, as: UInt8.self))
-                position += page
+        for tensor in tensors {
+            let bytes = data(for: tensor)
+            guard let base = bytes.baseAddress else { continue }
+            for position in stride(from: 0, to: bytes.count, by: page) {
+                checksum &+= UInt64(base.load(fromByteOffset: position, as: UInt8.self))
             }
-            offset = end
-            progress?(Double(offset) / Double(total))
+            done += bytes.count
+            if done - reported >= reportEvery || done == total {
+                reported = done
+                progress?(total == 0 ? 1 : Double(done) / Double(total))
+            }
         }
         return checksum
     }
 }
+
+extension GGUFFile {
+    /// Lets the system drop the pages of `tensors`' data from this process's memory, for tensors
+    /// whose bytes have been copied elsewhere (such as weights rearranged for the CPU kernels).
+    ///
+    /// The mapping stays valid: a page touched again is read back from the file. Only pages that
+    /// lie wholly inside a tensor's data are released, so neighbouring tensors keep theirs.
+    public func releasePages(of tensors: [GGUFTensorInfo]) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard page > 0, let base = mapping.bytes.baseAddress else { return }
+        let address = Int(bitPattern: base)
+        for tensor in tensors {
+            let data = self.data(for: tensor)
+            guard let start = data.baseAddress else { continue }
+            let first = (Int(bitPattern: start) + page - 1) / page * page
+            let end = (Int(bitPattern: start) + data.count) / page * page
+            guard end > first, first >= address else { continue }
+            madvise(UnsafeMutableRawPointer(bitPattern: first), end - first, Int32(MADV_DONTNEED))
+        }
+    }
+}
+

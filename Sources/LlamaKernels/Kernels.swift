@@ -92,6 +92,9 @@ public enum Kernels {
     /// 32-element types, 256-element Q8_K-style blocks for K-quants) and the dot products use
     /// integer multiply-adds; the float types use an exact float dot. Rows are split over `pool`.
     public static func matvec(_ w: WeightMatrix, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, pool: ThreadPool) {
+        #if LLAMA_AVX2
+        if let interleaved = w.interleaved { return interleaved.matvec(x, y, pool: pool) }
+        #endif
         Products.matvec(w.format, w, x, y, pool: pool)
     }
 
@@ -99,6 +102,27 @@ public enum Kernels {
     /// of `x`. Each activation row is encoded once and reused for every weight row; weight rows are
     /// taken in cache-sized tiles. For prompt prefill. A `batch` of zero or less does nothing.
     public static func matmul(_ w: WeightMatrix, _ x: UnsafePointer<Float>, batch: Int, _ y: UnsafeMutablePointer<Float>, pool: ThreadPool) {
+        #if LLAMA_AVX2
+        if let interleaved = w.interleaved { return interleaved.matmul(x, batch: batch, y, pool: pool) }
+        #endif
         Products.matmul(w.format, w, x, batch: batch, y, pool: pool)
+    }
+
+    /// `w` in the layout this build's products read fastest, or `w` itself when there is none.
+    ///
+    /// In the native x86 build (trait `AVX2` or `AVX512VNNI`) a Q4_0 matrix whose row count is a
+    /// multiple of 8 gets a copy of its blocks with eight rows interleaved, which the
+    /// matrix–vector and matrix–matrix products then read instead of `w.data` (the same values;
+    /// results agree with the plain layout's to float rounding). The copy, as large as the
+    /// matrix, belongs to the returned value; the rows at `w.data` are still what
+    /// ``dequantize(_:row:into:)`` and ``BLASMatmul`` read, so keep them mapped, though their
+    /// pages may be released (see `GGUFFile.releasePages(of:)`). Made with `pool`'s threads.
+    public static func prepared(_ w: WeightMatrix, pool: ThreadPool) -> WeightMatrix {
+        #if LLAMA_AVX2
+        if w.type == .q4_0, w.rows > 0, w.rows % InterleavedQ4_0.groupRows == 0, w.interleaved == nil {
+            return WeightMatrix(w, interleaved: InterleavedQ4_0(w, pool: pool))
+        }
+        #endif
+        return w
     }
 }

@@ -19,6 +19,13 @@ public struct WeightMatrix: @unchecked Sendable {
     public let rowBytes: Int
 
     let format: any BlockFormat.Type
+    /// The interleaved copy the products read instead of `data`, when ``Kernels/prepared(_:pool:)``
+    /// made one.
+    let interleaved: InterleavedQ4_0?
+
+    /// Whether the products read a rearranged copy of the blocks made by
+    /// ``Kernels/prepared(_:pool:)`` rather than `data`.
+    public var isRearranged: Bool { interleaved != nil }
 
     /// Describes `rows` × `columns` elements of `type` starting at `data`.
     ///
@@ -39,6 +46,18 @@ public struct WeightMatrix: @unchecked Sendable {
         self.data = data
         self.rowBytes = rowBytes
         self.format = format
+        interleaved = nil
+    }
+
+    /// `matrix` with `interleaved` as the copy its products read.
+    init(_ matrix: WeightMatrix, interleaved: InterleavedQ4_0) {
+        type = matrix.type
+        rows = matrix.rows
+        columns = matrix.columns
+        data = matrix.data
+        rowBytes = matrix.rowBytes
+        format = matrix.format
+        self.interleaved = interleaved
     }
 
     /// Describes `rows` × `columns` elements of `type` held by `bytes`, such as

@@ -1,7 +1,8 @@
 import LlamaKernels
 
 /// The CPU backend with prompt batches of ``minimumBatch`` tokens or more through BLAS SGEMM on
-/// dequantized weight tiles; single tokens and small batches stay on the integer kernels.
+/// dequantized weight tiles; single tokens, small batches and matrices rearranged for the
+/// integer kernels (``LlamaKernels/WeightMatrix/isRearranged``) stay on the integer kernels.
 public struct BLASBackend: Backend {
     /// Batches smaller than this use the CPU kernels: dequantizing a tile does not pay for itself.
     public static let minimumBatch = 32
@@ -23,7 +24,9 @@ public struct BLASBackend: Backend {
     }
 
     public func matmul(_ w: WeightMatrix, _ x: UnsafePointer<Float>, batch: Int, _ y: UnsafeMutablePointer<Float>) {
-        if batch >= Self.minimumBatch {
+        // Rearranged matrices (see Kernels.prepared) have an integer matmul faster than
+        // dequantizing to floats for SGEMM.
+        if batch >= Self.minimumBatch, !w.isRearranged {
             blas.matmul(w, x, batch: batch, y, pool: cpu.pool)
         } else {
             cpu.matmul(w, x, batch: batch, y)

@@ -7,8 +7,10 @@ import Logging
 
 /// A LLaMA model loaded from a GGUF file: its configuration, tokenizer and weights.
 ///
-/// The weights stay in the memory-mapped file and are never copied or modified, so one model can
-/// be shared by any number of ``LlamaSession``s on any threads.
+/// The weights stay in the memory-mapped file and are never modified, so one model can be shared
+/// by any number of ``LlamaSession``s on any threads. (The native x86 build copies Q4_0 matrices
+/// once at load into a layout its kernels read eight rows at a time, and releases their pages of
+/// the mapping, so memory stays about the file's size.)
 ///
 /// ```swift
 /// let model = try LlamaModel(path: "model.gguf")
@@ -59,7 +61,7 @@ public final class LlamaModel: Sendable {
         let file: GGUFFile
         do { file = try GGUFFile(path: path) } catch { throw LlamaError(error, path: path) }
         configuration = try ModelConfiguration(metadata: file.metadata)
-        weights = try ModelWeights(file: file, configuration: configuration)
+        var weights = try ModelWeights(file: file, configuration: configuration)
         do { tokenizer = try LlamaTokenizer(metadata: file.metadata) } catch {
             throw .invalidMetadata(key: "tokenizer.ggml", reason: "\(error)")
         }
@@ -91,6 +93,10 @@ public final class LlamaModel: Sendable {
                 throw .backendFailed(backend: "vulkan", reason: "\(error)")
             }
         }
+        if chosen != .vulkan {
+            weights.prepareForCPU(pool: ThreadPool(threadCount: threads ?? ProcessInfo.processInfo.activeProcessorCount))
+        }
+        self.weights = weights
         let c = configuration
         Self.logger.info(
             "loaded \(path): \(c.blockCount) layers, dim \(c.embeddingLength), \(c.headCount)/\(c.keyValueHeadCount) heads, vocab \(c.vocabularySize), \(weights.byteCount) bytes of weights mapped")
@@ -105,13 +111,14 @@ public final class LlamaModel: Sendable {
         }.value
     }
 
-    /// Bytes of weights (mapped from the file, not copied).
+    /// Bytes of weights in the file.
     public var weightByteCount: Int { weights.byteCount }
 
     /// Reads the whole mapped file once (the weights are otherwise read from disk on first use),
     /// reporting the fraction done to `progress`. For progress bars on large models.
     public func preload(progress: ((Double) -> Void)? = nil) {
-        weights.file.prefetch(progress: progress)
+        // Tensors copied into another layout at load are not read from the file again.
+        weights.file.prefetch(weights.file.tensors.filter { !weights.rearranged.contains($0.name) }, progress: progress)
     }
 
     /// A new session with its own KV cache.

@@ -1,17 +1,18 @@
 import GGUF
 import LlamaKernels
 
-/// The tensors of one transformer block: views into the mapped file, never copies.
+/// The tensors of one transformer block: views into the mapped file, or for matrices that
+/// ``ModelWeights/prepareForCPU(pool:)`` rearranged, the rearranged copy.
 struct LayerWeights: @unchecked Sendable {
     let attentionNorm: UnsafePointer<Float>
-    let query: WeightMatrix
-    let key: WeightMatrix
-    let value: WeightMatrix
-    let attentionOutput: WeightMatrix
+    var query: WeightMatrix
+    var key: WeightMatrix
+    var value: WeightMatrix
+    var attentionOutput: WeightMatrix
     let feedForwardNorm: UnsafePointer<Float>
-    let gate: WeightMatrix
-    let up: WeightMatrix
-    let down: WeightMatrix
+    var gate: WeightMatrix
+    var up: WeightMatrix
+    var down: WeightMatrix
 }
 
 /// Every tensor the forward pass reads, checked against the configuration when the model loads.
@@ -23,8 +24,10 @@ struct ModelWeights: @unchecked Sendable {
     let tokenEmbedding: WeightMatrix
     let outputNorm: UnsafePointer<Float>
     /// The output head: `output.weight`, or the token embedding when the file ties them.
-    let output: WeightMatrix
-    let layers: [LayerWeights]
+    var output: WeightMatrix
+    var layers: [LayerWeights]
+    /// The tensors whose products read a rearranged copy, their file pages released.
+    private(set) var rearranged: Set<String> = []
     /// Per-pair divisors of the RoPE frequencies (`rope_freqs.weight`), when present.
     let ropeFactors: [Float]?
 
@@ -86,6 +89,32 @@ struct ModelWeights: @unchecked Sendable {
         }
     }
 
-    /// Bytes of tensor data in the file (mapped, not copied).
+    /// Bytes of tensor data in the file.
     var byteCount: Int { file.tensors.reduce(0) { $0 + $1.byteCount } }
+
+    /// Puts every matrix the CPU products read in the layout the kernels read fastest
+    /// (``LlamaKernels/Kernels/prepared(_:pool:)``: Q4_0 in the native x86 build) and releases
+    /// the file pages of those that were copied, so the model's memory stays about the file's size.
+    mutating func prepareForCPU(pool: ThreadPool) {
+        var copied: [String] = []
+        func prepare(_ matrix: inout WeightMatrix, _ name: String) {
+            matrix = Kernels.prepared(matrix, pool: pool)
+            guard matrix.isRearranged, let info = file.tensorIfPresent(named: name) else { return }
+            // At once, so that the file's copy and ours coexist for one matrix at a time.
+            file.releasePages(of: [info])
+            copied.append(name)
+        }
+        for i in layers.indices {
+            let p = "blk.\(i)."
+            prepare(&layers[i].query, p + "attn_q.weight")
+            prepare(&layers[i].key, p + "attn_k.weight")
+            prepare(&layers[i].value, p + "attn_v.weight")
+            prepare(&layers[i].attentionOutput, p + "attn_output.weight")
+            prepare(&layers[i].gate, p + "ffn_gate.weight")
+            prepare(&layers[i].up, p + "ffn_up.weight")
+            prepare(&layers[i].down, p + "ffn_down.weight")
+        }
+        prepare(&output, file.tensorIfPresent(named: "output.weight") == nil ? "token_embd.weight" : "output.weight")
+        rearranged = Set(copied)
+    }
 }

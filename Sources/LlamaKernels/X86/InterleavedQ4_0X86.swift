@@ -1,0 +1,141 @@
+#if LLAMA_AVX2
+import _Builtin_intrinsics.intel
+
+extension InterleavedQ4_0 {
+    /// The low and high nibbles of run `j` of the block at `w`: for each row's 32-bit lane, its
+    /// codes `4j..<4j+4` and `16+4j..<16+4j+4`.
+    @inline(__always)
+    static func codes(_ w: UnsafeRawPointer, _ j: Int) -> (low: __m256i, high: __m256i) {
+        let run = load256(w, 16 + 32 * j)
+        let mask = _mm256_set1_epi8(0x0F)
+        return (_mm256_and_si256(run, mask), _mm256_and_si256(_mm256_srli_epi16(run, 4), mask))
+    }
+
+    /// The four activation bytes at `offset` from `a`, repeated in every 32-bit lane.
+    @inline(__always)
+    static func activationWord(_ a: UnsafeRawPointer, _ offset: Int) -> __m256i {
+        _mm256_set1_epi32(a.loadUnaligned(fromByteOffset: offset, as: Int32.self))
+    }
+
+    /// `p` + run `j`'s codes times the matching activation bytes of the Q8x32 block `x`, pairs
+    /// summed into 16-bit lanes. Eight such steps cover a block: a lane then holds at most
+    /// 8 × 2 × 15 × 127 = 30480, so 16 bits suffice.
+    @inline(__always)
+    static func step(_ p: __m256i, _ low: __m256i, _ high: __m256i, _ x: UnsafeRawPointer, _ j: Int) -> __m256i {
+        let p = _mm256_add_epi16(p, _mm256_maddubs_epi16(low, activationWord(x, 8 + 4 * j)))
+        return _mm256_add_epi16(p, _mm256_maddubs_epi16(high, activationWord(x, 24 + 4 * j)))
+    }
+
+    /// `sum` + one block's eight row dots: lane r of `p`'s pair sums is Σ code·q over row r's
+    /// block, and the row's terms are d_r·(d_a·Σ code·q − 8·s_a) with s_a = d_a·Σ q.
+    @inline(__always)
+    static func finish(_ sum: __m256, _ p: __m256i, _ d: __m256, _ x: UnsafeRawPointer) -> __m256 {
+        let products = _mm256_cvtepi32_ps(_mm256_madd_epi16(p, _mm256_set1_epi16(1)))
+        let scaled = _mm256_fmsub_ps(products, broadcastFloat(x, 0), _mm256_set1_ps(8 * float(x, 4)))
+        return _mm256_fmadd_ps(scaled, d, sum)
+    }
+
+    /// The dots of group `group`'s eight rows with one activation row, lane r for row r.
+    @inline(__always)
+    func dots(group: Int, _ activation: UnsafeRawPointer) -> __m256 {
+        var sum = _mm256_setzero_ps()
+        let base = data + group * groupBytes
+        for b in 0..<blocks {
+            let w = base + b * Self.groupBlockBytes, x = activation + b * 40
+            var p = _mm256_setzero_si256()
+            for j in 0..<4 {
+                let (low, high) = Self.codes(w, j)
+                p = Self.step(p, low, high, x, j)
+            }
+            sum = Self.finish(sum, p, _mm256_cvtph_ps(w.loadUnaligned(as: SIMD2<Int64>.self)), x)
+        }
+        return sum
+    }
+
+    /// ``dots(group:_:)`` for four activation rows `stride` bytes apart, each block's codes
+    /// unpacked once for all four; the same operations in the same order per row, so each result
+    /// equals the single-row one bit for bit.
+    @inline(__always)
+    func dots4(group: Int, _ activation: UnsafeRawPointer, stride: Int) -> (__m256, __m256, __m256, __m256) {
+        var s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0
+        let base = data + group * groupBytes
+        for b in 0..<blocks {
+            let w = base + b * Self.groupBlockBytes
+            let x0 = activation + b * 40, x1 = x0 + stride, x2 = x1 + stride, x3 = x2 + stride
+            var p0 = _mm256_setzero_si256(), p1 = p0, p2 = p0, p3 = p0
+            for j in 0..<4 {
+                let (low, high) = Self.codes(w, j)
+                p0 = Self.step(p0, low, high, x0, j)
+                p1 = Self.step(p1, low, high, x1, j)
+                p2 = Self.step(p2, low, high, x2, j)
+                p3 = Self.step(p3, low, high, x3, j)
+            }
+            let d = _mm256_cvtph_ps(w.loadUnaligned(as: SIMD2<Int64>.self))
+            s0 = Self.finish(s0, p0, d, x0)
+            s1 = Self.finish(s1, p1, d, x1)
+            s2 = Self.finish(s2, p2, d, x2)
+            s3 = Self.finish(s3, p3, d, x3)
+        }
+        return (s0, s1, s2, s3)
+    }
+
+    /// `y = W x` over the interleaved rows, groups split over `pool`.
+    func matvec(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, pool: ThreadPool) {
+        let activation = Products.encodeActivation(Q4_0Format.self, x, count: blocks * 32)
+        defer { activation.deallocate() }
+        let groups = rows / 8
+        let step = max(2, Products.rowsPerTask(rows: rows, threads: pool.threadCount) / 8)
+        pool.parallelFor((groups + step - 1) / step) { task in
+            for g in task * step..<min(groups, task * step + step) {
+                _mm256_storeu_ps(y + 8 * g, dots(group: g, activation))
+            }
+        }
+    }
+
+    /// Groups of eight rows per matmul task: at 4096 columns about 74 KB of weights, which stay
+    /// in L2 while a batch tile's activations pass over them.
+    static let groupsPerTile = 4
+
+    /// Row `b` of `y` (`rows` floats) = W times row `b` of `x`, for `b < batch`. Tasks are
+    /// (tile of weight groups, tile of activation rows); inside, four activation rows at a time.
+    func matmul(_ x: UnsafePointer<Float>, batch: Int, _ y: UnsafeMutablePointer<Float>, pool: ThreadPool) {
+        guard batch > 0 else { return }
+        let columns = blocks * 32, rowBytes = blocks * 40
+        let activations = UnsafeMutableRawPointer.allocate(byteCount: batch * rowBytes, alignment: 64)
+        defer { activations.deallocate() }
+        let encodeRows = max(1, 32768 / columns)
+        pool.parallelFor((batch + encodeRows - 1) / encodeRows) { task in
+            for b in task * encodeRows..<min(batch, task * encodeRows + encodeRows) {
+                Q8x32.encode(x + b * columns, activations + b * rowBytes, blocks: blocks)
+            }
+        }
+        let groups = rows / 8, rows = rows
+        let groupTiles = (groups + Self.groupsPerTile - 1) / Self.groupsPerTile
+        let batchTiles = (batch + Products.batchTile - 1) / Products.batchTile
+        pool.parallelFor(groupTiles * batchTiles) { task in
+            let firstGroup = (task / batchTiles) * Self.groupsPerTile
+            let lastGroup = min(groups, firstGroup + Self.groupsPerTile)
+            let batchStart = (task % batchTiles) * Products.batchTile
+            let batchEnd = min(batch, batchStart + Products.batchTile)
+            var b = batchStart
+            while b + 4 <= batchEnd {
+                for g in firstGroup..<lastGroup {
+                    let (s0, s1, s2, s3) = dots4(group: g, activations + b * rowBytes, stride: rowBytes)
+                    let out = y + b * rows + 8 * g
+                    _mm256_storeu_ps(out, s0)
+                    _mm256_storeu_ps(out + rows, s1)
+                    _mm256_storeu_ps(out + 2 * rows, s2)
+                    _mm256_storeu_ps(out + 3 * rows, s3)
+                }
+                b += 4
+            }
+            while b < batchEnd {
+                for g in firstGroup..<lastGroup {
+                    _mm256_storeu_ps(y + b * rows + 8 * g, dots(group: g, activations + b * rowBytes))
+                }
+                b += 1
+            }
+        }
+    }
+}
+#endif

@@ -1,0 +1,56 @@
+import GGUF
+@testable import LlamaKernels
+import Testing
+
+/// `Kernels.prepared`: the rearranged Q4_0 layout of the native x86 build gives the products of
+/// the plain layout, to float rounding, on one thread or several, one row or a batch.
+@Suite struct PreparedMatrixTests {
+    /// A native build (one that needs CPU features) rearranges Q4_0; the portable build does not.
+    static let rearranges = !Kernels.requiredCPUFeatures.isEmpty
+
+    static func batchProduct(_ m: WeightMatrix, _ x: [Float], batch: Int, pool: ThreadPool) -> [Float] {
+        var y = [Float](repeating: .nan, count: batch * m.rows)
+        y.withUnsafeMutableBufferPointer { Kernels.matmul(m, x, batch: batch, $0.baseAddress!, pool: pool) }
+        return y
+    }
+
+    @Test func preparedQ4_0AgreesWithThePlainLayout() throws {
+        let rows = 72, columns = 576, batch = 13
+        let c = try MatrixProductTests.makeMatrix(.q4_0, rows: rows, columns: columns, seed: 31)
+        defer { c.free() }
+        let prepared = Kernels.prepared(c.matrix, pool: MatrixProductTests.threePools)
+        #expect(prepared.isRearranged == Self.rearranges)
+        var rng = SeededGenerator(seed: 32)
+        let x = (0..<batch * columns).map { _ in rng.gaussian() }
+
+        for b in 0..<batch {
+            let row = Array(x[b * columns..<(b + 1) * columns])
+            let plain = MatrixProductTests.matvec(c.matrix, row, pool: MatrixProductTests.singleThread)
+            let fast = MatrixProductTests.matvec(prepared, row, pool: MatrixProductTests.singleThread)
+            for r in 0..<rows {
+                // Another summation order over the same integer products and scales.
+                let magnitude = (0..<columns).reduce(0.0) { $0 + abs(Double(c.decoded[r * columns + $1]) * Double(row[$1])) }
+                #expect(abs(Double(fast[r]) - Double(plain[r])) <= 1e-5 * magnitude, "row \(r) of batch row \(b): \(fast[r]) vs \(plain[r])")
+            }
+            #expect(MatrixProductTests.matvec(prepared, row, pool: MatrixProductTests.threePools) == fast)
+        }
+
+        // The batched product computes each row as the single-row one does, bit for bit, in
+        // groups of four activation rows and the leftovers.
+        let batched = Self.batchProduct(prepared, x, batch: batch, pool: MatrixProductTests.threePools)
+        for b in 0..<batch {
+            let row = Array(x[b * columns..<(b + 1) * columns])
+            #expect(Array(batched[b * rows..<(b + 1) * rows]) == MatrixProductTests.matvec(prepared, row, pool: MatrixProductTests.singleThread), "batch row \(b)")
+        }
+    }
+
+    @Test func otherMatricesAreLeftAsTheyAre() throws {
+        for (type, rows) in [(GGMLType.q4_0, 36), (.q8_0, 64), (.q6_K, 64), (.f32, 64)] {
+            let c = try MatrixProductTests.makeMatrix(type, rows: rows, columns: 256, seed: 33)
+            defer { c.free() }
+            let prepared = Kernels.prepared(c.matrix, pool: MatrixProductTests.singleThread)
+            #expect(!prepared.isRearranged, "\(type.name) with \(rows) rows")
+            #expect(prepared.data == c.matrix.data)
+        }
+    }
+}
