@@ -23,7 +23,7 @@ extension Q2_KFormat {
                     let packed0 = w.load(fromByteOffset: group, as: UInt8.self)
                     let packed1 = w.load(fromByteOffset: group + 1, as: UInt8.self)
                     let s0 = Int32(packed0 & 0x0F), s1 = Int32(packed1 & 0x0F)
-                    products = accumulate(products, dpbusd(codes, a, 4 + group * 16), _mm256_setr_epi32(s0, s0, s0, s0, s1, s1, s1, s1))
+                    products = accumulate(products, codes, load256(a, 4 + group * 16), scales: s0, s1)
                     let sum0 = a.loadUnaligned(fromByteOffset: Q8xK.sumsOffset + 2 * group, as: Int16.self)
                     let sum1 = a.loadUnaligned(fromByteOffset: Q8xK.sumsOffset + 2 * group + 2, as: Int16.self)
                     minimumSum += Int32(packed0 >> 4) * Int32(sum0) + Int32(packed1 >> 4) * Int32(sum1)

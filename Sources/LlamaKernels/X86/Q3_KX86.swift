@@ -13,21 +13,33 @@ extension Q3_KFormat {
             let w = weights + b * 110
             let a = activation + b * 292
             let highBits = load256(w, 0)
+            // The sixteen 6-bit scales, biased by 32, as bytes in two words (scales 0–7, 8–15),
+            // with whole-word operations: per scale, LLVM turned the work into byte shuffles
+            // that cost more than the rest of the block.
+            let lowBits = w.loadUnaligned(fromByteOffset: 96, as: UInt64.self)
+            let highBits32 = UInt64(w.loadUnaligned(fromByteOffset: 104, as: UInt32.self))
+            let top = { (shift: UInt64) in (highBits32 >> shift) & 0x0303_0303 }
+            let biased = (
+                (lowBits & 0x0F0F_0F0F_0F0F_0F0F) | (top(0) | top(2) << 32) << 4,
+                ((lowBits >> 4) & 0x0F0F_0F0F_0F0F_0F0F) | (top(4) | top(6) << 32) << 4)
+            @inline(__always)
+            func scaleOf(_ i: Int) -> Int32 {
+                Int32(truncatingIfNeeded: ((i < 8 ? biased.0 : biased.1) >> UInt64(8 * (i % 8))) & 0xFF) - 32
+            }
+            let scales = _mm256_sub_epi16(
+                _mm256_cvtepu8_epi16(unsafeBitCast(SIMD2<UInt64>(biased.0, biased.1), to: __m128i.self)), _mm256_set1_epi16(32))
             var products = _mm256_setzero_si256()
-            var offset: Int32 = 0
             for h in 0..<2 {
                 let packed = load256(w, 32 + h * 32)
                 for run in 0..<4 {
                     let low = shiftBytesRight(packed, Int32(2 * run), mask: twoBits)
                     let high = _mm256_slli_epi16(shiftBytesRight(highBits, Int32(4 * h + run), mask: oneBit), 2)
                     let group = h * 8 + run * 2
-                    let s0 = scale(w, group), s1 = scale(w, group + 1)
-                    products = accumulate(products, dpbusd(_mm256_or_si256(low, high), a, 4 + group * 16), _mm256_setr_epi32(s0, s0, s0, s0, s1, s1, s1, s1))
-                    let sum0 = a.loadUnaligned(fromByteOffset: Q8xK.sumsOffset + 2 * group, as: Int16.self)
-                    let sum1 = a.loadUnaligned(fromByteOffset: Q8xK.sumsOffset + 2 * group + 2, as: Int16.self)
-                    offset += s0 * Int32(sum0) + s1 * Int32(sum1)
+                    products = accumulate(products, _mm256_or_si256(low, high), load256(a, 4 + group * 16),
+                                          scales: scaleOf(group), scaleOf(group + 1))
                 }
             }
+            let offset = weightedGroupSums(scales, a)
             let scale = half(w, 108) * float(a, 0)
             sum = accumulate(sum, products, scale)
             offsets += scale * Float(4 * offset)

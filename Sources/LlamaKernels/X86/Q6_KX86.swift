@@ -13,7 +13,6 @@ extension Q6_KFormat {
             let w = weights + b * 210
             let a = activation + b * 292
             var products = _mm256_setzero_si256()
-            var offset: Int32 = 0
             for h in 0..<2 {
                 let low0 = load256(w, h * 64), low1 = load256(w, h * 64 + 32)
                 let high = load256(w, 128 + h * 32)
@@ -24,13 +23,11 @@ extension Q6_KFormat {
                     let group = h * 8 + quarter * 2
                     let s0 = Int32(w.load(fromByteOffset: 192 + group, as: Int8.self))
                     let s1 = Int32(w.load(fromByteOffset: 193 + group, as: Int8.self))
-                    let scales = _mm256_setr_epi32(s0, s0, s0, s0, s1, s1, s1, s1)
-                    products = accumulate(products, dpbusd(_mm256_or_si256(low, highBits), a, 4 + group * 16), scales)
-                    let sum0 = a.loadUnaligned(fromByteOffset: Q8xK.sumsOffset + 2 * group, as: Int16.self)
-                    let sum1 = a.loadUnaligned(fromByteOffset: Q8xK.sumsOffset + 2 * group + 2, as: Int16.self)
-                    offset += s0 * Int32(sum0) + s1 * Int32(sum1)
+                    products = accumulate(products, _mm256_or_si256(low, highBits), load256(a, 4 + group * 16), scales: s0, s1)
                 }
             }
+            // Σ scale[g] × sum[g] over the sixteen groups of 16.
+            let offset = weightedGroupSums(_mm256_cvtepi8_epi16(w.loadUnaligned(fromByteOffset: 192, as: SIMD2<Int64>.self)), a)
             let scale = half(w, 208) * float(a, 0)
             sum = accumulate(sum, products, scale)
             offsets += scale * Float(32 * offset)

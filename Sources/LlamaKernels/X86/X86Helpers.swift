@@ -74,10 +74,43 @@ func accumulateOffset(_ offsets: __m256, _ x: __m256, activation a: UnsafeRawPoi
     _mm256_fmadd_ps(x, broadcastFloat(a, 4), offsets)
 }
 
-/// `sum` + `products` × `scale` in Int32 lanes.
+/// `sum` + `dpbusd(u, s)` with lanes 0–3 multiplied by `scale0` and lanes 4–7 by `scale1`
+/// (each within ±128): the K-quants' sub-block scales. With AVX2 alone the scales go into the
+/// VPMADDWD that would otherwise add the 16-bit pair sums against ones (a pair sum is at most
+/// 2 × 128 × 127, times 128 twice still fits 32 bits); with VNNI they multiply VPDPBUSD's lanes.
 @inline(__always)
-func accumulate(_ sum: __m256i, _ products: __m256i, _ scale: __m256i) -> __m256i {
-    _mm256_add_epi32(sum, _mm256_mullo_epi32(products, scale))
+func accumulate(_ sum: __m256i, _ u: __m256i, _ s: __m256i, scales scale0: Int32, _ scale1: Int32) -> __m256i {
+    #if LLAMA_AVX512_VNNI
+    let scales = _mm256_setr_epi32(scale0, scale0, scale0, scale0, scale1, scale1, scale1, scale1)
+    return _mm256_add_epi32(sum, _mm256_mullo_epi32(dpbusd(u, s), scales))
+    #else
+    let s0 = Int16(truncatingIfNeeded: scale0), s1 = Int16(truncatingIfNeeded: scale1)
+    let scales = _mm256_setr_epi16(s0, s0, s0, s0, s0, s0, s0, s0, s1, s1, s1, s1, s1, s1, s1, s1)
+    return _mm256_add_epi32(sum, _mm256_madd_epi16(_mm256_maddubs_epi16(u, s), scales))
+    #endif
+}
+
+/// The sum of the eight Int32 lanes of `v` (wrapping).
+@inline(__always)
+func horizontalSum(_ v: __m256i) -> Int32 {
+    let lanes = unsafeBitCast(v, to: SIMD8<Int32>.self)
+    let half = lanes.lowHalf &+ lanes.highHalf
+    return (half[0] &+ half[2]) &+ (half[1] &+ half[3])
+}
+
+/// Σ weight[g] × sum[g] over the sixteen 16-element groups of the Q8_K activation block `a`,
+/// with `weights` sixteen Int16 lanes (one VPMADDWD and a horizontal sum).
+@inline(__always)
+func weightedGroupSums(_ weights: __m256i, _ a: UnsafeRawPointer) -> Int32 {
+    horizontalSum(_mm256_madd_epi16(load256(a, Q8xK.sumsOffset), weights))
+}
+
+/// The eight minimums of a Q4_K/Q5_K block each repeated for the two 16-element groups of its
+/// 32-element sub-block, as sixteen Int16 lanes for ``weightedGroupSums(_:_:)``.
+@inline(__always)
+func groupMinimums(_ minimums: SixBitValues) -> __m256i {
+    let bytes = _mm_cvtsi64_si128(Int64(bitPattern: minimums.bytes))
+    return _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(bytes, bytes))
 }
 
 /// Each byte of `v` shifted right by `count` (< 8); `mask` must clear the bits shifted in from
