@@ -18,16 +18,47 @@ enum VectorMath {
         for i in 0..<count { x[i] += y[i] }
     }
 
-    /// `gate = silu(gate) * up`, the SwiGLU activation.
+    /// `gate = silu(gate) * up`, the SwiGLU activation, eight lanes at a time.
     static func swiglu(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, count: Int) {
-        for i in 0..<count {
+        var i = 0
+        while i + 8 <= count {
+            let g = UnsafeRawPointer(gate + i).loadUnaligned(as: SIMD8<Float>.self)
+            let u = UnsafeRawPointer(up + i).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(gate + i).storeBytes(of: g / (1 + exp(-g)) * u, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < count {
             let g = gate[i]
-            gate[i] = g / (1 + exp(-g)) * up[i]
+            gate[i] = g / (1 + Foundation.exp(-g)) * up[i]
+            i += 1
         }
     }
 
+    /// eˣ in each lane, within 2 ulp of the exact value for x in [−87, 88] (clamped there, so
+    /// very negative x give about 1e-38 rather than 0, and large x about 1.6e38 rather than
+    /// infinity). x = k·ln 2 + r with |r| ≤ ln 2 / 2, eʳ by its degree-6 Taylor polynomial, 2ᵏ
+    /// built in the exponent bits.
+    @inline(__always)
+    static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        let x = pointwiseMax(pointwiseMin(x, SIMD8(repeating: 88)), SIMD8(repeating: -87))
+        // Adding 1.5·2²³ rounds to an integer and leaves it in the low bits of the sum.
+        let shifted = x * 1.442_695_04 + 12_582_912
+        let k = shifted - 12_582_912
+        let r = (x - k * 0.693_145_75) - k * 1.428_606_8e-6
+        var p = r * (1.0 / 720) + (1.0 / 120)
+        p = p * r + (1.0 / 24)
+        p = p * r + (1.0 / 6)
+        p = p * r + 0.5
+        p = p * r + 1
+        p = p * r + 1
+        let exponent = (unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
+        return p * unsafeBitCast(exponent, to: SIMD8<Float>.self)
+    }
+
     /// The dot product of two vectors, eight lanes at a time (the compiler does not reorder a
-    /// scalar float sum into vector lanes by itself).
+    /// scalar float sum into vector lanes by itself). Inlined: attention calls it once per cached
+    /// position with head-sized vectors, where a call costs as much as the arithmetic.
+    @inline(__always)
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
         var lanes = SIMD8<Float>()
         var i = 0
@@ -45,18 +76,28 @@ enum VectorMath {
     }
 
     /// `y += a * x`.
+    @inline(__always)
     static func addScaled(_ y: UnsafeMutablePointer<Float>, _ a: Float, _ x: UnsafePointer<Float>, count: Int) {
         for i in 0..<count { y[i] += a * x[i] }
     }
 
-    /// Replaces `x` by its softmax.
+    /// Replaces `x` by its softmax (exponentials eight lanes at a time).
     static func softmax(_ x: UnsafeMutablePointer<Float>, count: Int) {
         var largest = -Float.infinity
         for i in 0..<count { largest = max(largest, x[i]) }
-        var sum: Float = 0
-        for i in 0..<count {
-            x[i] = exp(x[i] - largest)
+        var lanes = SIMD8<Float>()
+        var i = 0
+        while i + 8 <= count {
+            let e = exp(UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) - largest)
+            UnsafeMutableRawPointer(x + i).storeBytes(of: e, as: SIMD8<Float>.self)
+            lanes += e
+            i += 8
+        }
+        var sum = lanes.sum()
+        while i < count {
+            x[i] = Foundation.exp(x[i] - largest)
             sum += x[i]
+            i += 1
         }
         let inverse = 1 / sum
         for i in 0..<count { x[i] *= inverse }

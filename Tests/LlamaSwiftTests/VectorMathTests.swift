@@ -1,0 +1,41 @@
+import Foundation
+@testable import LlamaSwift
+import Testing
+
+/// The vectorised exponential behind softmax and SwiGLU, against the C library's.
+@Suite struct VectorMathTests {
+    @Test func vectorExpIsWithinAFewUlpsOfTheLibraryExp() {
+        var worst: Float = 0
+        // -87...88 in steps that hit many fractional parts, plus the ends and zero.
+        var xs = stride(from: Float(-87), through: 88, by: 0.013).map { $0 }
+        xs += [-87, 0, 88, -1e-7, 1e-7]
+        for start in stride(from: 0, to: xs.count - 8, by: 8) {
+            let lanes = SIMD8<Float>(xs[start..<start + 8])
+            let e = VectorMath.exp(lanes)
+            for i in 0..<8 {
+                let exact = Foundation.exp(Double(lanes[i]))
+                worst = max(worst, Float(abs(Double(e[i]) - exact) / exact))
+            }
+        }
+        #expect(worst <= 3e-7, "worst relative error \(worst)")
+    }
+
+    @Test func vectorExpClampsInsteadOfOverflowing() {
+        let e = VectorMath.exp(SIMD8<Float>(-1000, -88, 89, 1000, .infinity, -.infinity, 0, 1))
+        #expect(e[0] > 0 && e[0] < 1e-37 && e[1] > 0 && e[1] < 1e-37)
+        #expect(e[2].isFinite && e[3].isFinite && e[4].isFinite && e[2] > 1e38)
+        #expect(e[5] >= 0 && e[5] < 1e-37)
+        #expect(e[6] == 1 && abs(e[7] - Float(M_E)) <= 1e-6)
+    }
+
+    @Test func softmaxSumsToOneAndKeepsTheOrder() {
+        var x: [Float] = (0..<37).map { Float(($0 * 7) % 11) - 5 }
+        let before = x
+        x.withUnsafeMutableBufferPointer { VectorMath.softmax($0.baseAddress!, count: 37) }
+        #expect(abs(x.reduce(0, +) - 1) < 1e-5)
+        for i in 0..<37 {
+            let exact = Foundation.exp(Double(before[i]) - 5) / before.map { Foundation.exp(Double($0) - 5) }.reduce(0, +)
+            #expect(abs(Double(x[i]) - exact) <= 1e-6, "element \(i)")
+        }
+    }
+}
