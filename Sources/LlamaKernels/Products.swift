@@ -3,7 +3,7 @@ enum Products {
     /// Rows per parallel task, aiming at a few tasks per thread so that a slow thread (the
     /// machine may be shared) does not hold up the rest, but no fewer than 16 rows per task.
     static func rowsPerTask(rows: Int, threads: Int) -> Int {
-        max(16, (rows + threads * 4 - 1) / (threads * 4))
+        max(16, (rows + threads * 16 - 1) / (threads * 16))
     }
 
     /// Encodes `count` floats of `x` as `F.Activation` into a new buffer the caller deallocates.
