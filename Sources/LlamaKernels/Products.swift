@@ -1,7 +1,8 @@
 /// The generic matvec and matmul drivers, specialised per ``BlockFormat``.
 enum Products {
-    /// Rows per parallel task, aiming at a few tasks per thread so that a slow thread (the
-    /// machine may be shared) does not hold up the rest, but no fewer than 16 rows per task.
+    /// Rows per parallel task, aiming at sixteen tasks per thread so that neither a product's
+    /// last task nor a slow thread (the machine may be shared) leaves the others idle for long,
+    /// but no fewer than 16 rows per task.
     static func rowsPerTask(rows: Int, threads: Int) -> Int {
         max(16, (rows + threads * 16 - 1) / (threads * 16))
     }
