@@ -13,44 +13,39 @@ func fiveBitCodes(packed: UnsafeRawPointer, fifth: UInt32, table: UnsafePointer<
     return _mm256_or_si256(low4, unsafeBitCast(bits, to: __m256i.self))
 }
 
-extension Q5_0Format {
-    /// The Q5_0 × Q8x32 dot: unsigned codes (0...31), so Σ (code − 16)·a is Σ code·a − 16·Σ a.
-    static func dotX86(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        fifthBitBytes.withUnsafeBufferPointer { fifthBitTable in
-            let table = fifthBitTable.baseAddress!
-            var sum = _mm256_setzero_ps()
-            var offsets = _mm256_setzero_ps()
-            for b in 0..<blocks {
-                let w = weights + b * 22
-                let a = activation + b * 40
-                let fifth = UInt32(littleEndian: w.loadUnaligned(fromByteOffset: 2, as: UInt32.self))
-                let codes = fiveBitCodes(packed: w + 6, fifth: fifth, table: table)
-                let d = broadcastHalf(w, 0)
-                sum = accumulate(sum, dpbusd(codes, a, 8), d, activation: a)
-                offsets = accumulateOffset(offsets, d, activation: a)
-            }
-            return horizontalSum(sum) - 16 * _mm256_cvtss_f32(offsets)
+/// The Q5_0 and Q5_1 × Q8x32 dot. Codes are unsigned (0...31) and a weight is d·code + m, with m
+/// the block's stored minimum (Q5_1: `withMinimum`, after d at byte 2) or −16·d (Q5_0), so
+/// Σ (d·code + m)·a = d·Σ code·a + m·Σ a, with Σ a carried by the activation block.
+@inline(__always)
+func fiveBitDot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int, withMinimum: Bool) -> Float {
+    let blockBytes = withMinimum ? 24 : 22, fifthOffset = withMinimum ? 4 : 2
+    return fifthBitBytes.withUnsafeBufferPointer { fifthBitTable in
+        let table = fifthBitTable.baseAddress!
+        var sum = _mm256_setzero_ps()
+        var offsets = _mm256_setzero_ps()
+        for b in 0..<blocks {
+            let w = weights + b * blockBytes
+            let a = activation + b * 40
+            let fifth = UInt32(littleEndian: w.loadUnaligned(fromByteOffset: fifthOffset, as: UInt32.self))
+            let codes = fiveBitCodes(packed: w + fifthOffset + 4, fifth: fifth, table: table)
+            let d = broadcastHalf(w, 0)
+            sum = accumulate(sum, dpbusd(codes, a, 8), d, activation: a)
+            // Q5_0's −16·d is applied once, to the total.
+            offsets = accumulateOffset(offsets, withMinimum ? broadcastHalf(w, 2) : d, activation: a)
         }
+        return horizontalSum(sum) + (withMinimum ? 1 : -16) * _mm256_cvtss_f32(offsets)
+    }
+}
+
+extension Q5_0Format {
+    static func dotX86(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        fiveBitDot(weights, activation, blocks: blocks, withMinimum: false)
     }
 }
 
 extension Q5_1Format {
-    /// The Q5_1 × Q8x32 dot: d·Σ code·a + m·Σ a.
     static func dotX86(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        fifthBitBytes.withUnsafeBufferPointer { fifthBitTable in
-            let table = fifthBitTable.baseAddress!
-            var sum = _mm256_setzero_ps()
-            var offsets = _mm256_setzero_ps()
-            for b in 0..<blocks {
-                let w = weights + b * 24
-                let a = activation + b * 40
-                let fifth = UInt32(littleEndian: w.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
-                let codes = fiveBitCodes(packed: w + 8, fifth: fifth, table: table)
-                sum = accumulate(sum, dpbusd(codes, a, 8), broadcastHalf(w, 0), activation: a)
-                offsets = accumulateOffset(offsets, broadcastHalf(w, 2), activation: a)
-            }
-            return horizontalSum(sum) + _mm256_cvtss_f32(offsets)
-        }
+        fiveBitDot(weights, activation, blocks: blocks, withMinimum: true)
     }
 }
 #endif
