@@ -15,6 +15,23 @@ enum Products {
         return buffer
     }
 
+    /// Encodes `batch` rows of `columns` floats as `F.Activation`, row after row
+    /// (`columns / F.blockElements × F.activationBytesPerBlock` bytes each), into a new buffer the
+    /// caller deallocates. Rows are split over `pool` about 32K floats per task, so that small
+    /// models do not pay a hand-off per row.
+    static func encodeActivations<F: BlockFormat>(_: F.Type, _ x: UnsafePointer<Float>, batch: Int, columns: Int, pool: ThreadPool) -> UnsafeMutableRawPointer {
+        let rowBytes = columns / F.blockElements * F.activationBytesPerBlock
+        let activations = UnsafeMutableRawPointer.allocate(byteCount: max(1, batch * rowBytes), alignment: 64)
+        let activationBlocks = columns / F.Activation.blockElements
+        let encodeRows = max(1, 32768 / max(1, columns))
+        pool.parallelFor((batch + encodeRows - 1) / encodeRows) { task in
+            for b in task * encodeRows..<min(batch, task * encodeRows + encodeRows) {
+                F.Activation.encode(x + b * columns, activations + b * rowBytes, blocks: activationBlocks)
+            }
+        }
+        return activations
+    }
+
     static func matvec<F: BlockFormat>(_: F.Type, _ w: WeightMatrix, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, pool: ThreadPool) {
         let activation = encodeActivation(F.self, x, count: w.columns)
         defer { activation.deallocate() }
@@ -41,16 +58,8 @@ enum Products {
         guard batch > 0 else { return }
         let blocks = w.columns / F.blockElements
         let activationRowBytes = blocks * F.activationBytesPerBlock
-        let activations = UnsafeMutableRawPointer.allocate(byteCount: max(1, batch * activationRowBytes), alignment: 64)
+        let activations = encodeActivations(F.self, x, batch: batch, columns: w.columns, pool: pool)
         defer { activations.deallocate() }
-        let activationBlocks = w.columns / F.Activation.blockElements
-        // Rows encoded per task: about 32K floats, so that small models do not pay a hand-off per row.
-        let encodeRows = max(1, 32768 / max(1, w.columns))
-        pool.parallelFor((batch + encodeRows - 1) / encodeRows) { task in
-            for b in task * encodeRows..<min(batch, task * encodeRows + encodeRows) {
-                F.Activation.encode(x + b * w.columns, activations + b * activationRowBytes, blocks: activationBlocks)
-            }
-        }
         let rowTiles = (w.rows + weightTile - 1) / weightTile
         let batchTiles = (batch + batchTile - 1) / batchTile
         pool.parallelFor(rowTiles * batchTiles) { task in

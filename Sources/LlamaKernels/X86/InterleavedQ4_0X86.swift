@@ -100,15 +100,9 @@ extension InterleavedQ4_0 {
     /// (tile of weight groups, tile of activation rows); inside, four activation rows at a time.
     func matmul(_ x: UnsafePointer<Float>, batch: Int, _ y: UnsafeMutablePointer<Float>, pool: ThreadPool) {
         guard batch > 0 else { return }
-        let columns = blocks * 32, rowBytes = blocks * 40
-        let activations = UnsafeMutableRawPointer.allocate(byteCount: batch * rowBytes, alignment: 64)
+        let rowBytes = blocks * 40
+        let activations = Products.encodeActivations(Q4_0Format.self, x, batch: batch, columns: blocks * 32, pool: pool)
         defer { activations.deallocate() }
-        let encodeRows = max(1, 32768 / columns)
-        pool.parallelFor((batch + encodeRows - 1) / encodeRows) { task in
-            for b in task * encodeRows..<min(batch, task * encodeRows + encodeRows) {
-                Q8x32.encode(x + b * columns, activations + b * rowBytes, blocks: blocks)
-            }
-        }
         let groups = rows / 8, rows = rows
         let groupTiles = (groups + Self.groupsPerTile - 1) / Self.groupsPerTile
         let batchTiles = (batch + Products.batchTile - 1) / Products.batchTile
