@@ -4,7 +4,7 @@ import _Builtin_intrinsics.intel
 extension Q2_KFormat {
     /// The Q2_K × Q8_K dot: each 32 bytes of codes hold four runs of 32 weights (bits 2·s); one
     /// `dpbusd` per run, whose lanes 0–3 and 4–7 belong to two groups of 16 with their own 4-bit
-    /// scales; minimums from the Q8_K sums as in the portable dot.
+    /// scales; minimums times the Q8_K group sums in one step (``weightedGroupSums(_:_:)``).
     static func dotX86(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
         var sum = _mm256_setzero_ps()
         var offsets: Float = 0
@@ -14,7 +14,6 @@ extension Q2_KFormat {
             let a = activation + b * 292
             let d8 = float(a, 0)
             var products = _mm256_setzero_si256()
-            var minimumSum: Int32 = 0
             for h in 0..<2 {
                 let packed = load256(w, 16 + h * 32)
                 for run in 0..<4 {
@@ -24,11 +23,12 @@ extension Q2_KFormat {
                     let packed1 = w.load(fromByteOffset: group + 1, as: UInt8.self)
                     let s0 = Int32(packed0 & 0x0F), s1 = Int32(packed1 & 0x0F)
                     products = accumulate(products, codes, load256(a, 4 + group * 16), scales: s0, s1)
-                    let sum0 = a.loadUnaligned(fromByteOffset: Q8xK.sumsOffset + 2 * group, as: Int16.self)
-                    let sum1 = a.loadUnaligned(fromByteOffset: Q8xK.sumsOffset + 2 * group + 2, as: Int16.self)
-                    minimumSum += Int32(packed0 >> 4) * Int32(sum0) + Int32(packed1 >> 4) * Int32(sum1)
                 }
             }
+            // The sixteen 4-bit minimums (high nibbles of the scale bytes) times the group sums.
+            let packedScales = w.loadUnaligned(as: SIMD2<Int64>.self)
+            let minimums = _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(packedScales, 4), _mm_set1_epi8(0x0F)))
+            let minimumSum = weightedGroupSums(minimums, a)
             sum = accumulate(sum, products, half(w, 80) * d8)
             offsets += half(w, 82) * d8 * Float(minimumSum)
         }
