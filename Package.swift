@@ -79,7 +79,8 @@ let package = Package(
             dependencies: [
                 "GGUF", "LlamaKernels", "LlamaTokenizer", "LlamaVulkan",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: [.define("LLAMA_AVX2", .when(traits: ["AVX2"]))]
         ),
         // The OpenAI-compatible HTTP server behind `llama-swift serve`.
         .target(

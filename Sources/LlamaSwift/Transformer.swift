@@ -180,31 +180,13 @@ final class Transformer {
     }
 
     /// Causal grouped-query attention of the batch's queries over the cache of `layer`, into
-    /// `attended`. Heads run in parallel; each query head reads key/value head
-    /// `head / (headCount / keyValueHeadCount)`.
+    /// `attended`.
     private func attend(layer: Int, start: Int, count n: Int) {
         let c = configuration
-        let dim = c.embeddingLength, headDim = c.headDimension
-        let group = c.headCount / c.keyValueHeadCount
-        let scale = 1 / Float(headDim).squareRoot()
-        let cache = cache, queries = queries, attended = attended, scores = scores, contextSize = contextSize
-        backend.parallelFor(c.headCount) { head in
-            let kvOffset = (head / group) * headDim
-            let weights = scores + head * contextSize
-            for b in 0..<n {
-                let query = queries + b * dim + head * headDim
-                let length = start + b + 1
-                for t in 0..<length {
-                    weights[t] = VectorMath.dot(query, cache.keys(layer: layer, position: t) + kvOffset, count: headDim) * scale
-                }
-                VectorMath.softmax(weights, count: length)
-                let out = attended + b * dim + head * headDim
-                out.update(repeating: 0, count: headDim)
-                for t in 0..<length {
-                    VectorMath.addScaled(out, weights[t], cache.values(layer: layer, position: t) + kvOffset, count: headDim)
-                }
-            }
-        }
+        let attention = Attention(headCount: c.headCount, keyValueHeadCount: c.keyValueHeadCount, headDimension: c.headDimension)
+        attention(
+            queries: queries, keys: cache.keys(layer: layer, position: 0), values: cache.values(layer: layer, position: 0),
+            start: start, count: n, into: attended, scores: scores, scoreStride: contextSize, backend: backend)
     }
 
     /// Rounds `count` (at most `dim`) floats to the nearest half-precision values, in place,

@@ -1,4 +1,7 @@
 import Foundation
+#if LLAMA_AVX2
+import _Builtin_intrinsics.intel
+#endif
 
 /// The small element-wise steps of the forward pass, on raw float buffers.
 enum VectorMath {
@@ -40,19 +43,64 @@ enum VectorMath {
     /// built in the exponent bits.
     @inline(__always)
     static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> {
-        let x = pointwiseMax(pointwiseMin(x, SIMD8(repeating: 88)), SIMD8(repeating: -87))
+        let x = maximum(minimum(x, splat(88)), splat(-87))
         // Adding 1.5·2²³ rounds to an integer and leaves it in the low bits of the sum.
-        let shifted = x * 1.442_695_04 + 12_582_912
-        let k = shifted - 12_582_912
-        let r = (x - k * 0.693_145_75) - k * 1.428_606_8e-6
-        var p = r * (1.0 / 720) + (1.0 / 120)
-        p = p * r + (1.0 / 24)
-        p = p * r + (1.0 / 6)
-        p = p * r + 0.5
-        p = p * r + 1
-        p = p * r + 1
-        let exponent = (unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
+        let shifted = multiplyAdd(x, splat(1.442_695_04), splat(12_582_912))
+        let k = shifted - splat(12_582_912)
+        let r = multiplyAdd(k, splat(-1.428_606_8e-6), multiplyAdd(k, splat(-0.693_145_75), x))
+        var p = multiplyAdd(r, splat(1.0 / 720), splat(1.0 / 120))
+        p = multiplyAdd(p, r, splat(1.0 / 24))
+        p = multiplyAdd(p, r, splat(1.0 / 6))
+        p = multiplyAdd(p, r, splat(0.5))
+        p = multiplyAdd(p, r, splat(1))
+        p = multiplyAdd(p, r, splat(1))
+        let exponent = (unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- SIMD8(repeating: 0x4B40_0000 - 127)) &<< SIMD8(repeating: 23)
         return p * unsafeBitCast(exponent, to: SIMD8<Float>.self)
+    }
+
+    // Eight-lane float operations that compile to one instruction each in the native x86 build.
+    // The standard library's pointwiseMin/pointwiseMax are calls, not instructions, there; and a
+    // fused multiply-add without the FMA extension (the portable build) is a library call per
+    // lane, so the portable forms multiply and add separately.
+
+    /// `a · b + c` in each lane (fused in the native x86 build).
+    @inline(__always)
+    static func multiplyAdd(_ a: SIMD8<Float>, _ b: SIMD8<Float>, _ c: SIMD8<Float>) -> SIMD8<Float> {
+        #if LLAMA_AVX2
+        _mm256_fmadd_ps(a, b, c)
+        #else
+        a * b + c
+        #endif
+    }
+
+    /// `x` in all eight lanes.
+    @inline(__always)
+    static func splat(_ x: Float) -> SIMD8<Float> {
+        #if LLAMA_AVX2
+        _mm256_set1_ps(x)
+        #else
+        SIMD8(repeating: x)
+        #endif
+    }
+
+    /// The larger of `a` and `b` in each lane.
+    @inline(__always)
+    static func maximum(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+        #if LLAMA_AVX2
+        _mm256_max_ps(a, b)
+        #else
+        pointwiseMax(a, b)
+        #endif
+    }
+
+    /// The smaller of `a` and `b` in each lane.
+    @inline(__always)
+    static func minimum(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+        #if LLAMA_AVX2
+        _mm256_min_ps(a, b)
+        #else
+        pointwiseMin(a, b)
+        #endif
     }
 
     /// The dot product of two vectors, eight lanes at a time (the compiler does not reorder a
