@@ -16,12 +16,20 @@ enum F32Format: BlockFormat, FloatWeights {
     }
 
     static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        #if LLAMA_AVX2
+        dotFMA(weights, activation, count: blocks)
+        #else
         floatDot(F32Format.self, blocks, weights, activation)
+        #endif
     }
 
     static func dotRows(_ weights: UnsafeRawPointer, _ activations: UnsafeRawPointer, activationStride: Int, rows: Int,
                         blocks: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        #if LLAMA_AVX2
+        dotRowsFMA(weights, activations, activationStride: activationStride, rows: rows, count: blocks, out, outStride: outStride)
+        #else
         floatDotRows(F32Format.self, blocks, weights, activations, activationStride: activationStride, rows: rows, out, outStride: outStride)
+        #endif
     }
 
     @inline(__always)

@@ -131,4 +131,13 @@ func load256(_ p: UnsafeRawPointer, _ offset: Int) -> __m256i {
 func horizontalSum(_ v: __m256) -> Float {
     ((v[0] + v[4]) + (v[1] + v[5])) + ((v[2] + v[6]) + (v[3] + v[7]))
 }
+
+/// The lane sums of four vectors, each added in ``horizontalSum(_:)-(__m256)``'s order (so equal
+/// to it bit for bit), in eleven instructions rather than four times as many: halves added, then
+/// two rounds of pairwise adds across vectors.
+@inline(__always)
+func horizontalSums(_ a: __m256, _ b: __m256, _ c: __m256, _ d: __m256) -> SIMD4<Float> {
+    func halves(_ v: __m256) -> SIMD4<Float> { v.lowHalf + v.highHalf }
+    return _mm_hadd_ps(_mm_hadd_ps(halves(a), halves(b)), _mm_hadd_ps(halves(c), halves(d)))
+}
 #endif
