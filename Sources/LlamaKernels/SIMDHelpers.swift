@@ -66,12 +66,15 @@ func toFloatWide(_ v: SIMD4<Int32>) -> SIMD4<Float> {
     toFloat(v &>> 16) * 65536 + toFloat(v & 0xFFFF)
 }
 
-/// The half-precision value stored at `offset` from `p`, as a float (one F16C instruction in the
-/// native x86 build; both conversions are exact).
+/// The half-precision value stored at `offset` from `p`, as a float (both conversions are exact).
+///
+/// In the native x86 build: VMOVD, which writes its whole register, then one F16C conversion.
+/// The scalar conversion intrinsic inserts the half into whatever register LLVM picks, which it
+/// took from a loop's accumulators, chaining every block of a dot product to the previous one.
 @inline(__always)
 func half(_ p: UnsafeRawPointer, _ offset: Int) -> Float {
     #if LLAMA_AVX2
-    _cvtsh_ss(p.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+    _mm_cvtph_ps(_mm_cvtsi32_si128(Int32(p.loadUnaligned(fromByteOffset: offset, as: UInt16.self))))[0]
     #else
     halfToFloat(p.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
     #endif

@@ -13,20 +13,18 @@ extension Q2_KFormat {
             let w = weights + b * 84
             let a = activation + b * 292
             let d8 = float(a, 0)
+            let packedScales = w.loadUnaligned(as: SIMD2<Int64>.self)
+            let scales = _mm_and_si128(packedScales, _mm_set1_epi8(0x0F))
             var products = _mm256_setzero_si256()
             for h in 0..<2 {
                 let packed = load256(w, 16 + h * 32)
                 for run in 0..<4 {
                     let codes = shiftBytesRight(packed, Int32(2 * run), mask: twoBits)
                     let group = h * 8 + run * 2
-                    let packed0 = w.load(fromByteOffset: group, as: UInt8.self)
-                    let packed1 = w.load(fromByteOffset: group + 1, as: UInt8.self)
-                    let s0 = Int32(packed0 & 0x0F), s1 = Int32(packed1 & 0x0F)
-                    products = accumulate(products, codes, load256(a, 4 + group * 16), scales: s0, s1)
+                    products = accumulate(products, codes, load256(a, 4 + group * 16), scales: laneScales(scales, group, group + 1))
                 }
             }
             // The sixteen 4-bit minimums (high nibbles of the scale bytes) times the group sums.
-            let packedScales = w.loadUnaligned(as: SIMD2<Int64>.self)
             let minimums = _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(packedScales, 4), _mm_set1_epi8(0x0F)))
             let minimumSum = weightedGroupSums(minimums, a)
             sum = accumulate(sum, products, half(w, 80) * d8)

@@ -22,12 +22,8 @@ extension Q3_KFormat {
             let biased = (
                 (lowBits & 0x0F0F_0F0F_0F0F_0F0F) | (top(0) | top(2) << 32) << 4,
                 ((lowBits >> 4) & 0x0F0F_0F0F_0F0F_0F0F) | (top(4) | top(6) << 32) << 4)
-            @inline(__always)
-            func scaleOf(_ i: Int) -> Int32 {
-                Int32(truncatingIfNeeded: ((i < 8 ? biased.0 : biased.1) >> UInt64(8 * (i % 8))) & 0xFF) - 32
-            }
-            let scales = _mm256_sub_epi16(
-                _mm256_cvtepu8_epi16(unsafeBitCast(SIMD2<UInt64>(biased.0, biased.1), to: __m128i.self)), _mm256_set1_epi16(32))
+            let scaleBytes = _mm_sub_epi8(unsafeBitCast(SIMD2<UInt64>(biased.0, biased.1), to: __m128i.self), _mm_set1_epi8(32))
+            let scales = _mm256_cvtepi8_epi16(scaleBytes)
             var products = _mm256_setzero_si256()
             for h in 0..<2 {
                 let packed = load256(w, 32 + h * 32)
@@ -36,7 +32,7 @@ extension Q3_KFormat {
                     let high = _mm256_slli_epi16(shiftBytesRight(highBits, Int32(4 * h + run), mask: oneBit), 2)
                     let group = h * 8 + run * 2
                     products = accumulate(products, _mm256_or_si256(low, high), load256(a, 4 + group * 16),
-                                          scales: scaleOf(group), scaleOf(group + 1))
+                                          scales: laneScales(scaleBytes, group, group + 1))
                 }
             }
             let offset = weightedGroupSums(scales, a)

@@ -16,8 +16,8 @@ extension Q4_KFormat {
             var products = _mm256_setzero_si256()
             for g in 0..<4 {
                 let packed = load256(w, 16 + g * 32)
-                products = accumulate(products, _mm256_and_si256(packed, nibble), load256(a, 4 + g * 64), scales: scales[2 * g], scales[2 * g])
-                products = accumulate(products, shiftBytesRight(packed, 4, mask: nibble), load256(a, 36 + g * 64), scales: scales[2 * g + 1], scales[2 * g + 1])
+                products = accumulate(products, _mm256_and_si256(packed, nibble), load256(a, 4 + g * 64), scales: laneScales(scales[2 * g]))
+                products = accumulate(products, shiftBytesRight(packed, 4, mask: nibble), load256(a, 36 + g * 64), scales: laneScales(scales[2 * g + 1]))
             }
             sum = accumulate(sum, products, half(w, 0) * d8)
             offsets += half(w, 2) * d8 * Float(weightedGroupSums(groupMinimums(minimums), a))

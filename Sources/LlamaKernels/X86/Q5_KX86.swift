@@ -21,8 +21,8 @@ extension Q5_KFormat {
                 let highFifth = _mm256_slli_epi16(shiftBytesRight(fifth, Int32(2 * g + 1), mask: one), 4)
                 let low = _mm256_or_si256(_mm256_and_si256(packed, nibble), lowFifth)
                 let high = _mm256_or_si256(shiftBytesRight(packed, 4, mask: nibble), highFifth)
-                products = accumulate(products, low, load256(a, 4 + g * 64), scales: scales[2 * g], scales[2 * g])
-                products = accumulate(products, high, load256(a, 36 + g * 64), scales: scales[2 * g + 1], scales[2 * g + 1])
+                products = accumulate(products, low, load256(a, 4 + g * 64), scales: laneScales(scales[2 * g]))
+                products = accumulate(products, high, load256(a, 36 + g * 64), scales: laneScales(scales[2 * g + 1]))
             }
             sum = accumulate(sum, products, half(w, 0) * d8)
             offsets += half(w, 2) * d8 * Float(weightedGroupSums(groupMinimums(minimums), a))

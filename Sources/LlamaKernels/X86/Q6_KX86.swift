@@ -8,10 +8,11 @@ extension Q6_KFormat {
     static func dotX86(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
         var sum = _mm256_setzero_ps()
         var offsets: Float = 0
-        let nibble = _mm256_set1_epi8(0x0F), two = _mm256_set1_epi8(3)
+        let nibble = _mm256_set1_epi8(0x0F), bits45 = _mm256_set1_epi8(0x30)
         for b in 0..<blocks {
             let w = weights + b * 210
             let a = activation + b * 292
+            let scales = w.loadUnaligned(fromByteOffset: 192, as: SIMD2<Int64>.self)
             var products = _mm256_setzero_si256()
             for h in 0..<2 {
                 let low0 = load256(w, h * 64), low1 = load256(w, h * 64 + 32)
@@ -19,15 +20,17 @@ extension Q6_KFormat {
                 for quarter in 0..<4 {
                     let lows = quarter % 2 == 0 ? low0 : low1
                     let low = quarter < 2 ? _mm256_and_si256(lows, nibble) : shiftBytesRight(lows, 4, mask: nibble)
-                    let highBits = _mm256_slli_epi16(shiftBytesRight(high, Int32(2 * quarter), mask: two), 4)
+                    // Bits 2·quarter and 2·quarter + 1 of `high` moved to bits 4 and 5.
+                    let shifted = quarter < 2 ? _mm256_slli_epi16(high, Int32(4 - 2 * quarter))
+                        : quarter == 2 ? high : _mm256_srli_epi16(high, 2)
+                    let highBits = _mm256_and_si256(shifted, bits45)
                     let group = h * 8 + quarter * 2
-                    let s0 = Int32(w.load(fromByteOffset: 192 + group, as: Int8.self))
-                    let s1 = Int32(w.load(fromByteOffset: 193 + group, as: Int8.self))
-                    products = accumulate(products, _mm256_or_si256(low, highBits), load256(a, 4 + group * 16), scales: s0, s1)
+                    products = accumulate(products, _mm256_or_si256(low, highBits), load256(a, 4 + group * 16),
+                                          scales: laneScales(scales, group, group + 1))
                 }
             }
             // Σ scale[g] × sum[g] over the sixteen groups of 16.
-            let offset = weightedGroupSums(_mm256_cvtepi8_epi16(w.loadUnaligned(fromByteOffset: 192, as: SIMD2<Int64>.self)), a)
+            let offset = weightedGroupSums(_mm256_cvtepi8_epi16(scales), a)
             let scale = half(w, 208) * float(a, 0)
             sum = accumulate(sum, products, scale)
             offsets += scale * Float(32 * offset)

@@ -74,19 +74,41 @@ func accumulateOffset(_ offsets: __m256, _ x: __m256, activation a: UnsafeRawPoi
     _mm256_fmadd_ps(x, broadcastFloat(a, 4), offsets)
 }
 
-/// `sum` + `dpbusd(u, s)` with lanes 0–3 multiplied by `scale0` and lanes 4–7 by `scale1`
-/// (each within ±128): the K-quants' sub-block scales. With AVX2 alone the scales go into the
-/// VPMADDWD that would otherwise add the 16-bit pair sums against ones (a pair sum is at most
-/// 2 × 128 × 127, times 128 twice still fits 32 bits); with VNNI they multiply VPDPBUSD's lanes.
+/// `sum` + `dpbusd(u, s)` with lanes 0–3 multiplied by one K-quant sub-block scale and lanes 4–7
+/// by another, `scales` as ``laneScales(_:_:_:)`` lays them out. With AVX2 alone the scales go
+/// into the VPMADDWD that would otherwise add the 16-bit pair sums against ones (a pair sum is at
+/// most 2 × 128 × 127, times a scale within ±128 twice still fits 32 bits); with VNNI they
+/// multiply VPDPBUSD's lanes.
 @inline(__always)
-func accumulate(_ sum: __m256i, _ u: __m256i, _ s: __m256i, scales scale0: Int32, _ scale1: Int32) -> __m256i {
+func accumulate(_ sum: __m256i, _ u: __m256i, _ s: __m256i, scales: __m256i) -> __m256i {
     #if LLAMA_AVX512_VNNI
-    let scales = _mm256_setr_epi32(scale0, scale0, scale0, scale0, scale1, scale1, scale1, scale1)
-    return _mm256_add_epi32(sum, _mm256_mullo_epi32(dpbusd(u, s), scales))
+    _mm256_add_epi32(sum, _mm256_mullo_epi32(dpbusd(u, s), scales))
     #else
-    let s0 = Int16(truncatingIfNeeded: scale0), s1 = Int16(truncatingIfNeeded: scale1)
-    let scales = _mm256_setr_epi16(s0, s0, s0, s0, s0, s0, s0, s0, s1, s1, s1, s1, s1, s1, s1, s1)
-    return _mm256_add_epi32(sum, _mm256_madd_epi16(_mm256_maddubs_epi16(u, s), scales))
+    _mm256_add_epi32(sum, _mm256_madd_epi16(_mm256_maddubs_epi16(u, s), scales))
+    #endif
+}
+
+/// One sub-block scale (within ±128) in every lane, laid out for ``accumulate(_:_:_:scales:)``.
+@inline(__always)
+func laneScales(_ scale: Int32) -> __m256i {
+    #if LLAMA_AVX512_VNNI
+    _mm256_set1_epi32(scale)
+    #else
+    _mm256_set1_epi16(Int16(truncatingIfNeeded: scale))
+    #endif
+}
+
+/// Bytes `first` and `second` of `scales` (signed sub-block scales, one byte each) laid out for
+/// ``accumulate(_:_:_:scales:)``: one byte shuffle and one sign extension, where building the
+/// vector from two scalars took twice as many instructions per 32 weights.
+@inline(__always)
+func laneScales(_ scales: __m128i, _ first: Int, _ second: Int) -> __m256i {
+    let f = 0x0101_0101_0101_0101 &* UInt64(first), s = 0x0101_0101_0101_0101 &* UInt64(second)
+    #if LLAMA_AVX512_VNNI
+    let pattern = (f & 0xFFFF_FFFF) | (s << 32)
+    return _mm256_cvtepi8_epi32(_mm_shuffle_epi8(scales, _mm_cvtsi64_si128(Int64(bitPattern: pattern))))
+    #else
+    return _mm256_cvtepi8_epi16(_mm_shuffle_epi8(scales, _mm_set_epi64x(Int64(bitPattern: s), Int64(bitPattern: f))))
     #endif
 }
 
