@@ -85,10 +85,16 @@ func makeWeights(_ type: GGMLType, rows: Int, columns: Int) -> UnsafeMutableRawB
 }
 
 /// GB/s of `threads` threads summing a 1 GB buffer (64-bit words, 4 independent lanes).
-func memoryBandwidth(threads: Int, budget: Double) -> Double {
+/// GB/s of a plain read of 1 GB with `threads` threads, in ordinary pages or (Linux) in memory
+/// advised for transparent huge pages, as the engine keeps the weights it copies at load.
+func memoryBandwidth(threads: Int, budget: Double, hugePages: Bool) -> Double {
     let byteCount = 1 << 30
-    let words = UnsafeMutableBufferPointer<SIMD8<UInt64>>.allocate(capacity: byteCount / 64)
-    defer { words.deallocate() }
+    let raw = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 2 << 20)
+    defer { raw.deallocate() }
+    #if os(Linux)
+    if hugePages { _ = madvise(raw, byteCount, 14 /* MADV_HUGEPAGE */) }
+    #endif
+    let words = UnsafeMutableBufferPointer(start: raw.bindMemory(to: SIMD8<UInt64>.self, capacity: byteCount / 64), count: byteCount / 64)
     words.initialize(repeating: SIMD8(repeating: 1))
     let pool = ThreadPool(threadCount: threads)
     let chunks = 64
@@ -110,7 +116,13 @@ let options = Options(CommandLine.arguments)
 let budget = options.quick ? 0.3 : 1.0
 print("LlamaKernels matvec benchmark (\(ProcessInfo.processInfo.activeProcessorCount) processors)")
 for threads in options.threads {
-    print(String(format: "memory read (1 GB, best run), %d thread%@: %.1f GB/s", threads, threads == 1 ? "" : "s", memoryBandwidth(threads: threads, budget: budget)))
+    let plural = threads == 1 ? "" : "s"
+    print(String(format: "memory read (1 GB, best run), %d thread%@: %.1f GB/s", threads, plural,
+                 memoryBandwidth(threads: threads, budget: budget, hugePages: false)))
+    #if os(Linux)
+    print(String(format: "memory read (1 GB in huge pages, best run), %d thread%@: %.1f GB/s", threads, plural,
+                 memoryBandwidth(threads: threads, budget: budget, hugePages: true)))
+    #endif
 }
 print("type    shape                    threads  median µs   best µs  GB/s (best)  Gelem/s (best)")
 for type in options.types {

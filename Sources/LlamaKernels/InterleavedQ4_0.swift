@@ -28,7 +28,7 @@ final class InterleavedQ4_0: @unchecked Sendable {
         precondition(matrix.type == .q4_0 && matrix.rows % Self.groupRows == 0)
         rows = matrix.rows
         blocks = matrix.columns / 32
-        data = .allocate(byteCount: max(1, rows / 8 * blocks * Self.groupBlockBytes), alignment: 64)
+        data = WeightStorage.allocate(byteCount: rows / 8 * blocks * Self.groupBlockBytes)
         let groups = rows / 8, blocks = blocks, data = data
         let step = max(1, groups / (pool.threadCount * 4))
         pool.parallelFor((groups + step - 1) / step) { task in

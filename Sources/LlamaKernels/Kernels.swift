@@ -108,19 +108,33 @@ public enum Kernels {
         Products.matmul(w.format, w, x, batch: batch, y, pool: pool)
     }
 
-    /// `w` in the layout this build's products read fastest, or `w` itself when there is none.
+    /// `w` in the layout and memory this build's products read fastest, or `w` itself when there
+    /// is nothing to gain.
     ///
     /// In the native x86 build (trait `AVX2` or `AVX512VNNI`) a Q4_0 matrix whose row count is a
     /// multiple of 8 gets a copy of its blocks with eight rows interleaved, which the
     /// matrix–vector and matrix–matrix products then read instead of `w.data` (the same values;
-    /// results agree with the plain layout's to float rounding). The copy, as large as the
-    /// matrix, belongs to the returned value; the rows at `w.data` are still what
-    /// ``dequantize(_:row:into:)`` and ``BLASMatmul`` read, so keep them mapped, though their
-    /// pages may be released (see `GGUFFile.releasePages(of:)`). Made with `pool`'s threads.
+    /// results agree with the plain layout's to float rounding); the rows at `w.data` are still
+    /// what ``dequantize(_:row:into:)`` and ``BLASMatmul`` read, so keep them mapped, though their
+    /// pages may be released (see `GGUFFile.releasePages(of:)`).
+    ///
+    /// On Linux any other matrix of at least 2 MiB is copied as it is into memory advised for
+    /// transparent huge pages, and the returned value's `data` points at the copy: a product
+    /// streams the matrix with one TLB entry per 2 MiB rather than per 4 KiB page (LLaMA 3 1B
+    /// Q4_0 decoding about 10% faster, measured with its Q4_0 copies). After either copy the
+    /// bytes `w` was made from are no longer read by the products (``WeightMatrix/isCopy``).
+    ///
+    /// Copies belong to the returned value and are made with `pool`'s threads.
     public static func prepared(_ w: WeightMatrix, pool: ThreadPool) -> WeightMatrix {
+        guard !w.isCopy else { return w }
         #if LLAMA_AVX2
-        if w.type == .q4_0, w.rows > 0, w.rows % InterleavedQ4_0.groupRows == 0, w.interleaved == nil {
+        if w.type == .q4_0, w.rows > 0, w.rows % InterleavedQ4_0.groupRows == 0 {
             return WeightMatrix(w, interleaved: InterleavedQ4_0(w, pool: pool))
+        }
+        #endif
+        #if os(Linux)
+        if w.rows * w.rowBytes >= WeightStorage.alignment {
+            return WeightMatrix(w, copy: WeightCopy(w, pool: pool))
         }
         #endif
         return w

@@ -22,10 +22,17 @@ public struct WeightMatrix: @unchecked Sendable {
     /// The interleaved copy the products read instead of `data`, when ``Kernels/prepared(_:pool:)``
     /// made one.
     let interleaved: InterleavedQ4_0?
+    /// The memory `data` points into when ``Kernels/prepared(_:pool:)`` copied the matrix as it is.
+    private let copy: WeightCopy?
 
     /// Whether the products read a rearranged copy of the blocks made by
     /// ``Kernels/prepared(_:pool:)`` rather than `data`.
     public var isRearranged: Bool { interleaved != nil }
+
+    /// Whether ``Kernels/prepared(_:pool:)`` made a copy that this value owns (rearranged, or the
+    /// same bytes in memory of its own at `data`): the bytes it was made from are no longer read
+    /// by the products.
+    public var isCopy: Bool { interleaved != nil || copy != nil }
 
     /// Describes `rows` × `columns` elements of `type` starting at `data`.
     ///
@@ -47,6 +54,7 @@ public struct WeightMatrix: @unchecked Sendable {
         self.rowBytes = rowBytes
         self.format = format
         interleaved = nil
+        copy = nil
     }
 
     /// `matrix` with `interleaved` as the copy its products read.
@@ -58,6 +66,19 @@ public struct WeightMatrix: @unchecked Sendable {
         rowBytes = matrix.rowBytes
         format = matrix.format
         self.interleaved = interleaved
+        copy = nil
+    }
+
+    /// `matrix` reading its rows from `copy`, which holds the same bytes.
+    init(_ matrix: WeightMatrix, copy: WeightCopy) {
+        type = matrix.type
+        rows = matrix.rows
+        columns = matrix.columns
+        data = UnsafeRawPointer(copy.bytes)
+        rowBytes = matrix.rowBytes
+        format = matrix.format
+        interleaved = nil
+        self.copy = copy
     }
 
     /// Describes `rows` × `columns` elements of `type` held by `bytes`, such as

@@ -117,8 +117,8 @@ public final class LlamaModel: Sendable {
     /// Reads the whole mapped file once (the weights are otherwise read from disk on first use),
     /// reporting the fraction done to `progress`. For progress bars on large models.
     public func preload(progress: ((Double) -> Void)? = nil) {
-        // Tensors copied into another layout at load are not read from the file again.
-        weights.file.prefetch(weights.file.tensors.filter { !weights.rearranged.contains($0.name) }, progress: progress)
+        // Tensors copied at load are not read from the file again.
+        weights.file.prefetch(weights.file.tensors.filter { !weights.copied.contains($0.name) }, progress: progress)
     }
 
     /// A new session with its own KV cache.

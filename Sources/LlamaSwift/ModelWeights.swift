@@ -2,7 +2,7 @@ import GGUF
 import LlamaKernels
 
 /// The tensors of one transformer block: views into the mapped file, or for matrices that
-/// ``ModelWeights/prepareForCPU(pool:)`` rearranged, the rearranged copy.
+/// ``ModelWeights/prepareForCPU(pool:)`` copied, the copy.
 struct LayerWeights: @unchecked Sendable {
     let attentionNorm: UnsafePointer<Float>
     var query: WeightMatrix
@@ -26,8 +26,8 @@ struct ModelWeights: @unchecked Sendable {
     /// The output head: `output.weight`, or the token embedding when the file ties them.
     var output: WeightMatrix
     var layers: [LayerWeights]
-    /// The tensors whose products read a rearranged copy, their file pages released.
-    private(set) var rearranged: Set<String> = []
+    /// The tensors whose products read a copy, their file pages released.
+    private(set) var copied: Set<String> = []
     /// Per-pair divisors of the RoPE frequencies (`rope_freqs.weight`), when present.
     let ropeFactors: [Float]?
 
@@ -92,17 +92,18 @@ struct ModelWeights: @unchecked Sendable {
     /// Bytes of tensor data in the file.
     var byteCount: Int { file.tensors.reduce(0) { $0 + $1.byteCount } }
 
-    /// Puts every matrix the CPU products read in the layout the kernels read fastest
-    /// (``LlamaKernels/Kernels/prepared(_:pool:)``: Q4_0 in the native x86 build) and releases
-    /// the file pages of those that were copied, so the model's memory stays about the file's size.
+    /// Puts every matrix the CPU products read in the layout and memory the kernels read fastest
+    /// (``LlamaKernels/Kernels/prepared(_:pool:)``: Q4_0 interleaved in the native x86 build, large
+    /// matrices in huge pages on Linux) and releases the file pages of those that were copied, so
+    /// the model's memory stays about the file's size.
     mutating func prepareForCPU(pool: ThreadPool) {
-        var copied: [String] = []
+        var names: [String] = []
         func prepare(_ matrix: inout WeightMatrix, _ name: String) {
             matrix = Kernels.prepared(matrix, pool: pool)
-            guard matrix.isRearranged, let info = file.tensorIfPresent(named: name) else { return }
+            guard matrix.isCopy, let info = file.tensorIfPresent(named: name) else { return }
             // At once, so that the file's copy and ours coexist for one matrix at a time.
             file.releasePages(of: [info])
-            copied.append(name)
+            names.append(name)
         }
         for i in layers.indices {
             let p = "blk.\(i)."
@@ -115,6 +116,6 @@ struct ModelWeights: @unchecked Sendable {
             prepare(&layers[i].down, p + "ffn_down.weight")
         }
         prepare(&output, file.tensorIfPresent(named: "output.weight") == nil ? "token_embd.weight" : "output.weight")
-        rearranged = Set(copied)
+        copied = Set(names)
     }
 }

@@ -1,9 +1,11 @@
+import Foundation
 import GGUF
 @testable import LlamaKernels
 import Testing
 
 /// `Kernels.prepared`: the rearranged Q4_0 layout of the native x86 build gives the products of
-/// the plain layout, to float rounding, on one thread or several, one row or a batch.
+/// the plain layout, to float rounding, on one thread or several, one row or a batch; on Linux a
+/// large matrix of another type is copied byte for byte and gives the same products exactly.
 @Suite struct PreparedMatrixTests {
     /// A native build (one that needs CPU features) rearranges Q4_0; the portable build does not.
     static let rearranges = !Kernels.requiredCPUFeatures.isEmpty
@@ -52,5 +54,24 @@ import Testing
             #expect(!prepared.isRearranged, "\(type.name) with \(rows) rows")
             #expect(prepared.data == c.matrix.data)
         }
+    }
+
+    @Test func largeMatricesAreCopiedOnLinux() throws {
+        // 10240 rows of 210 bytes: just over the 2 MiB threshold.
+        let rows = 10240, columns = 256
+        let c = try MatrixProductTests.makeMatrix(.q6_K, rows: rows, columns: columns, seed: 35)
+        defer { c.free() }
+        let prepared = Kernels.prepared(c.matrix, pool: MatrixProductTests.threePools)
+        #if os(Linux)
+        #expect(prepared.isCopy && !prepared.isRearranged)
+        #expect(prepared.data != c.matrix.data)
+        #expect(memcmp(prepared.data, c.matrix.data, rows * c.matrix.rowBytes) == 0)
+        #else
+        #expect(!prepared.isCopy)
+        #endif
+        let x = (0..<columns).map { Float(($0 % 13) - 6) * 0.1 }
+        #expect(MatrixProductTests.matvec(prepared, x, pool: MatrixProductTests.threePools)
+            == MatrixProductTests.matvec(c.matrix, x, pool: MatrixProductTests.singleThread))
+        #expect(Kernels.prepared(prepared, pool: MatrixProductTests.singleThread).data == prepared.data)
     }
 }

@@ -1,0 +1,44 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Memory for weights the kernels rearrange at load time: aligned to 2 MiB and, on Linux, marked
+/// for transparent huge pages before it is first written (where the system leaves huge pages to
+/// `madvise`), so that streaming a large matrix every token walks one page table entry per 2 MiB
+/// instead of per 4 KiB.
+enum WeightStorage {
+    static let alignment = 2 << 20
+
+    /// `byteCount` bytes, uninitialised; release them with `deallocate()`.
+    static func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
+        let size = max(1, byteCount)
+        let memory = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: alignment)
+        #if os(Linux)
+        _ = madvise(memory, (size + alignment - 1) / alignment * alignment, 14 /* MADV_HUGEPAGE */)
+        #endif
+        return memory
+    }
+}
+
+/// A matrix's bytes copied as they are into ``WeightStorage``, freed with the last
+/// ``WeightMatrix`` that reads them.
+final class WeightCopy: @unchecked Sendable {
+    /// The copy; written once in `init`, read-only afterwards.
+    let bytes: UnsafeMutableRawPointer
+
+    /// Copies `matrix`'s rows, in slices split over `pool`.
+    init(_ matrix: WeightMatrix, pool: ThreadPool) {
+        let count = matrix.rows * matrix.rowBytes
+        let bytes = WeightStorage.allocate(byteCount: count)
+        let slice = 1 << 20
+        pool.parallelFor((count + slice - 1) / slice) { i in
+            let start = i * slice
+            (bytes + start).copyMemory(from: matrix.data + start, byteCount: min(slice, count - start))
+        }
+        self.bytes = bytes
+    }
+
+    deinit { bytes.deallocate() }
+}
