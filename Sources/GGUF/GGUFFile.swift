@@ -272,17 +272,22 @@ extension GGUFFile {
     /// The mapping stays valid: a page touched again is read back from the file. Only pages that
     /// lie wholly inside a tensor's data are released, so neighbouring tensors keep theirs.
     public func releasePages(of tensors: [GGUFTensorInfo]) {
+        for tensor in tensors { releasePages(of: tensor, bytes: 0..<tensor.byteCount) }
+    }
+
+    /// ``releasePages(of:)`` for the bytes `range` (offsets into the tensor's data, clamped to
+    /// it) of one tensor: the pages wholly inside that range. Safe to call from several threads
+    /// at once, as a copy of a large tensor finishes with each part of it.
+    public func releasePages(of tensor: GGUFTensorInfo, bytes range: Range<Int>) {
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        guard page > 0, let base = mapping.bytes.baseAddress else { return }
-        let address = Int(bitPattern: base)
-        for tensor in tensors {
-            let data = self.data(for: tensor)
-            guard let start = data.baseAddress else { continue }
-            let first = (Int(bitPattern: start) + page - 1) / page * page
-            let end = (Int(bitPattern: start) + data.count) / page * page
-            guard end > first, first >= address else { continue }
-            madvise(UnsafeMutableRawPointer(bitPattern: first), end - first, Int32(MADV_DONTNEED))
-        }
+        let data = self.data(for: tensor)
+        guard page > 0, let base = mapping.bytes.baseAddress, let start = data.baseAddress else { return }
+        let lower = Int(bitPattern: start) + max(0, range.lowerBound)
+        let upper = Int(bitPattern: start) + min(data.count, range.upperBound)
+        let first = (lower + page - 1) / page * page
+        let end = upper / page * page
+        guard end > first, first >= Int(bitPattern: base) else { return }
+        madvise(UnsafeMutableRawPointer(bitPattern: first), end - first, Int32(MADV_DONTNEED))
     }
 }
 

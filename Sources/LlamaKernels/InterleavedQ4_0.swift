@@ -23,8 +23,9 @@ final class InterleavedQ4_0: @unchecked Sendable {
     /// Bytes of one group of eight rows.
     var groupBytes: Int { blocks * Self.groupBlockBytes }
 
-    /// Rearranges `matrix` (Q4_0, rows a multiple of 8), splitting the groups over `pool`.
-    init(_ matrix: WeightMatrix, pool: ThreadPool) {
+    /// Rearranges `matrix` (Q4_0, rows a multiple of 8), splitting the groups over `pool`, and
+    /// passes `copied` each range of `matrix`'s bytes as soon as it has been read.
+    init(_ matrix: WeightMatrix, pool: ThreadPool, copied: ((Range<Int>) -> Void)?) {
         precondition(matrix.type == .q4_0 && matrix.rows % Self.groupRows == 0)
         rows = matrix.rows
         blocks = matrix.columns / 32
@@ -45,6 +46,8 @@ final class InterleavedQ4_0: @unchecked Sendable {
                     }
                 }
             }
+            let rows = task * step * 8..<min(groups, task * step + step) * 8
+            copied?(rows.lowerBound * matrix.rowBytes..<rows.upperBound * matrix.rowBytes)
         }
     }
 

@@ -124,17 +124,20 @@ public enum Kernels {
     /// Q4_0 decoding about 10% faster, measured with its Q4_0 copies). After either copy the
     /// bytes `w` was made from are no longer read by the products (``WeightMatrix/isCopy``).
     ///
-    /// Copies belong to the returned value and are made with `pool`'s threads.
-    public static func prepared(_ w: WeightMatrix, pool: ThreadPool) -> WeightMatrix {
+    /// Copies belong to the returned value and are made with `pool`'s threads. `copied`, when
+    /// given, receives each range of `w`'s bytes (offsets from `w.data`) as soon as the copy has
+    /// read it, possibly from several threads at once: a caller reading `w` from a mapped file can
+    /// release those pages at once, so that the file's copy and this one never both stay resident.
+    public static func prepared(_ w: WeightMatrix, pool: ThreadPool, copied: ((Range<Int>) -> Void)? = nil) -> WeightMatrix {
         guard !w.isCopy else { return w }
         #if LLAMA_AVX2
         if w.type == .q4_0, w.rows > 0, w.rows % InterleavedQ4_0.groupRows == 0 {
-            return WeightMatrix(w, interleaved: InterleavedQ4_0(w, pool: pool))
+            return WeightMatrix(w, interleaved: InterleavedQ4_0(w, pool: pool, copied: copied))
         }
         #endif
         #if os(Linux)
         if w.rows * w.rowBytes >= WeightStorage.alignment {
-            return WeightMatrix(w, copy: WeightCopy(w, pool: pool))
+            return WeightMatrix(w, copy: WeightCopy(w, pool: pool, copied: copied))
         }
         #endif
         return w

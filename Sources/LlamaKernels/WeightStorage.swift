@@ -4,10 +4,11 @@ import Glibc
 import Musl
 #endif
 
-/// Memory for weights the kernels rearrange at load time: aligned to 2 MiB and, on Linux, marked
-/// for transparent huge pages before it is first written (where the system leaves huge pages to
-/// `madvise`), so that streaming a large matrix every token walks one page table entry per 2 MiB
-/// instead of per 4 KiB.
+/// Memory for weights the kernels copy at load time: aligned to 2 MiB and, on Linux, its whole
+/// 2 MiB pages marked for transparent huge pages before it is first written (where the system
+/// leaves huge pages to `madvise`), so that streaming a large matrix every token walks one page
+/// table entry per 2 MiB instead of per 4 KiB. The last partial 2 MiB keeps ordinary pages, so
+/// no huge page is committed beyond the data.
 enum WeightStorage {
     static let alignment = 2 << 20
 
@@ -16,7 +17,7 @@ enum WeightStorage {
         let size = max(1, byteCount)
         let memory = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: alignment)
         #if os(Linux)
-        _ = madvise(memory, (size + alignment - 1) / alignment * alignment, 14 /* MADV_HUGEPAGE */)
+        if size >= alignment { _ = madvise(memory, size / alignment * alignment, 14 /* MADV_HUGEPAGE */) }
         #endif
         return memory
     }
@@ -28,14 +29,16 @@ final class WeightCopy: @unchecked Sendable {
     /// The copy; written once in `init`, read-only afterwards.
     let bytes: UnsafeMutableRawPointer
 
-    /// Copies `matrix`'s rows, in slices split over `pool`.
-    init(_ matrix: WeightMatrix, pool: ThreadPool) {
+    /// Copies `matrix`'s rows in slices split over `pool`, passing `copied` each slice's range of
+    /// bytes once it is done.
+    init(_ matrix: WeightMatrix, pool: ThreadPool, copied: ((Range<Int>) -> Void)?) {
         let count = matrix.rows * matrix.rowBytes
         let bytes = WeightStorage.allocate(byteCount: count)
         let slice = 1 << 20
         pool.parallelFor((count + slice - 1) / slice) { i in
             let start = i * slice
             (bytes + start).copyMemory(from: matrix.data + start, byteCount: min(slice, count - start))
+            copied?(start..<min(count, start + slice))
         }
         self.bytes = bytes
     }

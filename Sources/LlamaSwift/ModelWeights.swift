@@ -99,9 +99,12 @@ struct ModelWeights: @unchecked Sendable {
     mutating func prepareForCPU(pool: ThreadPool) {
         var names: [String] = []
         func prepare(_ matrix: inout WeightMatrix, _ name: String) {
-            matrix = Kernels.prepared(matrix, pool: pool)
-            guard matrix.isCopy, let info = file.tensorIfPresent(named: name) else { return }
-            // At once, so that the file's copy and ours coexist for one matrix at a time.
+            guard let info = file.tensorIfPresent(named: name) else { return }
+            // Each part of the file's copy as soon as ours has it, so that the two never coexist
+            // for more than a slice; then the pages that straddled two parts.
+            let file = file
+            matrix = Kernels.prepared(matrix, pool: pool) { file.releasePages(of: info, bytes: $0) }
+            guard matrix.isCopy else { return }
             file.releasePages(of: [info])
             names.append(name)
         }
