@@ -52,9 +52,10 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        .systemLibrary(name: "CPrefetch"),
         .target(
             name: "LlamaKernels",
-            dependencies: ["GGUF", .target(name: "CBLAS", condition: .when(traits: ["BLAS"]))],
+            dependencies: ["GGUF", "CPrefetch", .target(name: "CBLAS", condition: .when(traits: ["BLAS"]))],
             swiftSettings: [
                 .define("LLAMA_AVX2", .when(traits: ["AVX2"])),
                 .define("LLAMA_AVX512_VNNI", .when(traits: ["AVX512VNNI"])),

@@ -13,6 +13,7 @@ extension BF16Format {
         var sum0 = _mm256_setzero_ps(), sum1 = _mm256_setzero_ps()
         var i = 0
         while i + 16 <= count {
+            prefetchAhead(weights + i * 2, bytes: 32)
             sum0 = _mm256_fmadd_ps(load8(i), activation.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self), sum0)
             sum1 = _mm256_fmadd_ps(load8(i + 8), activation.loadUnaligned(fromByteOffset: i * 4 + 32, as: SIMD8<Float>.self), sum1)
             i += 16

@@ -8,6 +8,7 @@ extension F16Format {
         var sum0 = _mm256_setzero_ps(), sum1 = _mm256_setzero_ps()
         var i = 0
         while i + 16 <= count {
+            prefetchAhead(weights + i * 2, bytes: 32)
             let w0 = _mm256_cvtph_ps(weights.loadUnaligned(fromByteOffset: i * 2, as: SIMD2<Int64>.self))
             let w1 = _mm256_cvtph_ps(weights.loadUnaligned(fromByteOffset: i * 2 + 16, as: SIMD2<Int64>.self))
             sum0 = _mm256_fmadd_ps(w0, activation.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self), sum0)

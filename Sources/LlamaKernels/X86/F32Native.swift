@@ -59,6 +59,7 @@ extension F32Format {
                                       into sums: inout (__m256, __m256)) -> Int {
         var i = 0
         while i + 16 <= count {
+            prefetchAhead(weights + i * 4, bytes: 64)
             sums = (_mm256_fmadd_ps(load(weights, i), load(a, i), sums.0),
                     _mm256_fmadd_ps(load(weights, i + 8), load(a, i + 8), sums.1))
             i += 16

@@ -42,6 +42,7 @@ extension InterleavedQ4_0 {
         let base = data + group * groupBytes
         for b in 0..<blocks {
             let w = base + b * Self.groupBlockBytes, x = activation + b * 40
+            prefetchAhead(w, bytes: Self.groupBlockBytes)
             var p = _mm256_setzero_si256()
             for j in 0..<4 {
                 let (low, high) = Self.codes(w, j)

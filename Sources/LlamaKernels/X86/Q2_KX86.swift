@@ -12,6 +12,7 @@ extension Q2_KFormat {
         for b in 0..<blocks {
             let w = weights + b * 84
             let a = activation + b * 292
+            prefetchAhead(w, bytes: 84)
             let d8 = float(a, 0)
             let packedScales = w.loadUnaligned(as: SIMD2<Int64>.self)
             let scales = _mm_and_si128(packedScales, _mm_set1_epi8(0x0F))

@@ -12,6 +12,7 @@ extension Q3_KFormat {
         for b in 0..<blocks {
             let w = weights + b * 110
             let a = activation + b * 292
+            prefetchAhead(w, bytes: 110)
             let highBits = load256(w, 0)
             // The sixteen 6-bit scales, biased by 32, as bytes in two words (scales 0–7, 8–15),
             // with whole-word operations: per scale, LLVM turned the work into byte shuffles

@@ -28,6 +28,7 @@ extension Q4_0Format {
         var b = 0
         while b + 2 <= blocks {
             let w = weights + b * 18, a = activation + b * 40
+            prefetchAhead(w, bytes: 36)
             sum0 = accumulateBlock(sum0, codes(w), broadcastHalf(w, 0), a)
             sum1 = accumulateBlock(sum1, codes(w + 18), broadcastHalf(w, 18), a + 40)
             b += 2

@@ -12,6 +12,7 @@ extension Q4_1Format {
         for b in 0..<blocks {
             let w = weights + b * 20
             let a = activation + b * 40
+            prefetchAhead(w, bytes: 20)
             let packed = _mm256_broadcastsi128_si256(w.loadUnaligned(fromByteOffset: 4, as: SIMD2<Int64>.self))
             let codes = _mm256_and_si256(_mm256_srlv_epi64(packed, shifts), nibbles)
             sum = accumulate(sum, dpbusd(codes, a, 8), broadcastHalf(w, 0), activation: a)

@@ -11,6 +11,7 @@ extension Q4_KFormat {
         for b in 0..<blocks {
             let w = weights + b * 144
             let a = activation + b * 292
+            prefetchAhead(w, bytes: 144)
             let d8 = float(a, 0)
             let (scales, minimums) = unpackScaleMins(w + 4)
             var products = _mm256_setzero_si256()

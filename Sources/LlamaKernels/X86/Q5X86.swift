@@ -26,6 +26,7 @@ func fiveBitDot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blo
         for b in 0..<blocks {
             let w = weights + b * blockBytes
             let a = activation + b * 40
+            prefetchAhead(w, bytes: blockBytes)
             let fifth = UInt32(littleEndian: w.loadUnaligned(fromByteOffset: fifthOffset, as: UInt32.self))
             let codes = fiveBitCodes(packed: w + fifthOffset + 4, fifth: fifth, table: table)
             let d = broadcastHalf(w, 0)

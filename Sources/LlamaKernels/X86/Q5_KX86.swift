@@ -11,6 +11,7 @@ extension Q5_KFormat {
         for b in 0..<blocks {
             let w = weights + b * 176
             let a = activation + b * 292
+            prefetchAhead(w, bytes: 176)
             let d8 = float(a, 0)
             let (scales, minimums) = unpackScaleMins(w + 4)
             let fifth = load256(w, 16)

@@ -12,6 +12,7 @@ extension Q6_KFormat {
         for b in 0..<blocks {
             let w = weights + b * 210
             let a = activation + b * 292
+            prefetchAhead(w, bytes: 210)
             let scales = w.loadUnaligned(fromByteOffset: 192, as: SIMD2<Int64>.self)
             var products = _mm256_setzero_si256()
             for h in 0..<2 {

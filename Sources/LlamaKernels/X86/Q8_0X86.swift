@@ -8,6 +8,7 @@ extension Q8_0Format {
         for b in 0..<blocks {
             let w = weights + b * 34
             let a = activation + b * 40
+            prefetchAhead(w, bytes: 34)
             let products = dpbssd(load256(w, 2), load256(a, 8))
             sum = accumulate(sum, products, broadcastHalf(w, 0), activation: a)
         }
