@@ -32,7 +32,6 @@ final class Transformer {
     private let gated: UnsafeMutablePointer<Float>      // batch × ffn
     private let upped: UnsafeMutablePointer<Float>      // batch × ffn
     private let scores: UnsafeMutablePointer<Float>     // heads × context
-    private let halves: UnsafeMutableRawPointer         // dim half-precision values
     private let buffers: [UnsafeMutableBufferPointer<Float>]
 
     /// Which logits a call to ``evaluate(_:at:output:)`` computes.
@@ -78,12 +77,10 @@ final class Transformer {
         upped = all[7].baseAddress!
         scores = all[8].baseAddress!
         logits = all[9]
-        halves = .allocate(byteCount: 2 * c.embeddingLength, alignment: 16)
     }
 
     deinit {
         for buffer in buffers { buffer.deallocate() }
-        halves.deallocate()
     }
 
     /// Bytes of working memory: the KV cache and the activation buffers.
@@ -139,15 +136,20 @@ final class Transformer {
             project(layer.query, normed, n, queries)
             project(layer.key, normed, n, keys)
             project(layer.value, normed, n, values)
-            for b in 0..<n {
-                let position = start + b
-                rope.apply(to: queries + b * dim, heads: c.headCount, headDimension: c.headDimension, position: position)
-                rope.apply(to: keys + b * kvDim, heads: c.keyValueHeadCount, headDimension: c.headDimension, position: position)
-                try roundToHalfPrecision(queries + b * dim, count: dim)
-                try roundToHalfPrecision(keys + b * kvDim, count: kvDim)
-                try roundToHalfPrecision(values + b * kvDim, count: kvDim)
-                cache.keys(layer: l, position: position).update(from: keys + b * kvDim, count: kvDim)
-                cache.values(layer: l, position: position).update(from: values + b * kvDim, count: kvDim)
+            // Rotate, round and cache each row; rows in parallel, about 16K floats per task.
+            let rowsPerTask = max(1, 16384 / (dim + 2 * kvDim))
+            let queries = queries, keys = keys, values = values, rope = rope, cache = cache
+            backend.parallelFor((n + rowsPerTask - 1) / rowsPerTask) { task in
+                for b in task * rowsPerTask..<min(n, task * rowsPerTask + rowsPerTask) {
+                    let position = start + b
+                    rope.apply(to: queries + b * dim, heads: c.headCount, headDimension: c.headDimension, position: position)
+                    rope.apply(to: keys + b * kvDim, heads: c.keyValueHeadCount, headDimension: c.headDimension, position: position)
+                    VectorMath.roundToHalfPrecision(queries + b * dim, count: dim)
+                    VectorMath.roundToHalfPrecision(keys + b * kvDim, count: kvDim)
+                    VectorMath.roundToHalfPrecision(values + b * kvDim, count: kvDim)
+                    cache.keys(layer: l, position: position).update(from: keys + b * kvDim, count: kvDim)
+                    cache.values(layer: l, position: position).update(from: values + b * kvDim, count: kvDim)
+                }
             }
             attend(layer: l, start: start, count: n)
             project(layer.attentionOutput, attended, n, normed)
@@ -187,17 +189,6 @@ final class Transformer {
         attention(
             queries: queries, keys: cache.keys(layer: layer, position: 0), values: cache.values(layer: layer, position: 0),
             start: start, count: n, into: attended, scores: scores, scoreStride: contextSize, backend: backend)
-    }
-
-    /// Rounds `count` (at most `dim`) floats to the nearest half-precision values, in place,
-    /// with the kernels' F16 row codec.
-    private func roundToHalfPrecision(_ x: UnsafeMutablePointer<Float>, count: Int) throws(LlamaError) {
-        do {
-            try Kernels.quantizeRow(.f16, x, halves, count: count)
-            try Kernels.dequantizeRow(.f16, halves, x, count: count)
-        } catch {
-            throw .unsupportedTensorType(tensor: "KV cache", type: GGMLType.f16.name)
-        }
     }
 
     /// `y = W x` for each of the `n` rows of `x`: a matrix–vector product for one row, a

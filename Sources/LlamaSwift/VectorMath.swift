@@ -103,6 +103,37 @@ enum VectorMath {
         #endif
     }
 
+    /// Rounds each of `count` floats to the nearest half-precision value, in place, as a store to
+    /// and load from an F16 buffer would (values beyond the half range, ±65504, are not turned
+    /// into infinities). Eight lanes at a time with float arithmetic only: a normal half keeps 11
+    /// significant bits, which Veltkamp's split `t = 8193x, x' = t − (t − x)` rounds to; below
+    /// 2⁻¹⁴ halves are multiples of 2⁻²⁴, which adding and removing 0.75 rounds to.
+    static func roundToHalfPrecision(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        @inline(__always)
+        func rounded(_ v: SIMD8<Float>) -> SIMD8<Float> {
+            let t = v * splat(8193)
+            let normal = t - (t - v)
+            let tiny = (v + splat(0.75)) - splat(0.75)
+            // All ones where |v| < 2⁻¹⁴ (0x3880_0000): the magnitude's bits minus those of 2⁻¹⁴ go negative.
+            let magnitude = unsafeBitCast(v, to: SIMD8<Int32>.self) & SIMD8(repeating: 0x7FFF_FFFF)
+            let isTiny = (magnitude &- SIMD8(repeating: 0x3880_0000)) &>> SIMD8(repeating: 31)
+            let bits = unsafeBitCast(normal, to: SIMD8<Int32>.self) & ~isTiny | unsafeBitCast(tiny, to: SIMD8<Int32>.self) & isTiny
+            return unsafeBitCast(bits, to: SIMD8<Float>.self)
+        }
+        var i = 0
+        while i + 8 <= count {
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(x + i).storeBytes(of: rounded(v), as: SIMD8<Float>.self)
+            i += 8
+        }
+        if i < count {
+            var v = SIMD8<Float>()
+            for j in i..<count { v[j - i] = x[j] }
+            let r = rounded(v)
+            for j in i..<count { x[j] = r[j - i] }
+        }
+    }
+
     /// The dot product of two vectors, eight lanes at a time (the compiler does not reorder a
     /// scalar float sum into vector lanes by itself). Inlined: attention calls it once per cached
     /// position with head-sized vectors, where a call costs as much as the arithmetic.

@@ -1,4 +1,5 @@
 import Foundation
+import LlamaKernels
 @testable import LlamaSwift
 import Testing
 
@@ -37,5 +38,25 @@ import Testing
             let exact = Foundation.exp(Double(before[i]) - 5) / before.map { Foundation.exp(Double($0) - 5) }.reduce(0, +)
             #expect(abs(Double(x[i]) - exact) <= 1e-6, "element \(i)")
         }
+    }
+
+    @Test func halfPrecisionRoundingMatchesTheF16Codec() throws {
+        // Magnitudes from half subnormals (below 6.1e-5) to the largest half, both signs, and
+        // a length that leaves a partial vector.
+        var generator = SeededGenerator(seed: 77)
+        var x: [Float] = (0..<4099).map { _ in
+            let magnitude = Float(exp2(Double.random(in: -26...15.9, using: &generator)))
+            return Bool.random(using: &generator) ? magnitude : -magnitude
+        }
+        x += [0, -0, 1, 65504, 6.1035156e-5, 5.9604645e-8, 2.9e-8]
+        var expected = x
+        var halves = [UInt16](repeating: 0, count: x.count)
+        try halves.withUnsafeMutableBytes { h in
+            try Kernels.quantizeRow(.f16, expected, h.baseAddress!, count: x.count)
+            try Kernels.dequantizeRow(.f16, h.baseAddress!, &expected, count: x.count)
+        }
+        x.withUnsafeMutableBufferPointer { VectorMath.roundToHalfPrecision($0.baseAddress!, count: $0.count) }
+        let differing = (0..<x.count).filter { x[$0] != expected[$0] }
+        #expect(differing.isEmpty, "\(differing.count) differ, first \(differing.first.map { "\(x[$0]) vs \(expected[$0])" } ?? "")")
     }
 }
