@@ -28,6 +28,9 @@ struct ModelWeights: @unchecked Sendable {
     var layers: [LayerWeights]
     /// The tensors whose products read a copy, their file pages released.
     private(set) var copied: Set<String> = []
+    /// Every matrix the products read (not the token embedding, which is only looked up), with
+    /// the tensor it came from.
+    private let products: [(path: WritableKeyPath<ModelWeights, WeightMatrix>, tensor: String)]
     /// Per-pair divisors of the RoPE frequencies (`rope_freqs.weight`), when present.
     let ropeFactors: [Float]?
 
@@ -35,7 +38,9 @@ struct ModelWeights: @unchecked Sendable {
         self.file = file
         let dim = c.embeddingLength, kv = c.keyValueDimension, ffn = c.feedForwardLength
 
-        func matrix(_ name: String, rows: Int, columns: Int) throws(LlamaError) -> WeightMatrix {
+        var products: [(path: WritableKeyPath<ModelWeights, WeightMatrix>, tensor: String)] = []
+        func matrix(_ name: String, rows: Int, columns: Int, at path: WritableKeyPath<ModelWeights, WeightMatrix>? = nil) throws(LlamaError) -> WeightMatrix {
+            if let path { products.append((path, name)) }
             let info = try tensor(name)
             guard info.shape == [columns, rows] else {
                 throw .tensorShapeMismatch(tensor: name, expected: [columns, rows], found: info.shape)
@@ -63,24 +68,28 @@ struct ModelWeights: @unchecked Sendable {
 
         tokenEmbedding = try matrix("token_embd.weight", rows: c.vocabularySize, columns: dim)
         outputNorm = try vector("output_norm.weight", count: dim)
-        output = file.tensorIfPresent(named: "output.weight") == nil
-            ? tokenEmbedding
-            : try matrix("output.weight", rows: c.vocabularySize, columns: dim)
+        if file.tensorIfPresent(named: "output.weight") == nil {
+            output = tokenEmbedding
+            products.append((\.output, "token_embd.weight"))
+        } else {
+            output = try matrix("output.weight", rows: c.vocabularySize, columns: dim, at: \.output)
+        }
         var layers: [LayerWeights] = []
         for i in 0..<c.blockCount {
-            let p = "blk.\(i)."
+            let p = "blk.\(i).", layer: WritableKeyPath<ModelWeights, LayerWeights> = \.layers[i]
             layers.append(LayerWeights(
                 attentionNorm: try vector(p + "attn_norm.weight", count: dim),
-                query: try matrix(p + "attn_q.weight", rows: dim, columns: dim),
-                key: try matrix(p + "attn_k.weight", rows: kv, columns: dim),
-                value: try matrix(p + "attn_v.weight", rows: kv, columns: dim),
-                attentionOutput: try matrix(p + "attn_output.weight", rows: dim, columns: dim),
+                query: try matrix(p + "attn_q.weight", rows: dim, columns: dim, at: layer.appending(path: \.query)),
+                key: try matrix(p + "attn_k.weight", rows: kv, columns: dim, at: layer.appending(path: \.key)),
+                value: try matrix(p + "attn_v.weight", rows: kv, columns: dim, at: layer.appending(path: \.value)),
+                attentionOutput: try matrix(p + "attn_output.weight", rows: dim, columns: dim, at: layer.appending(path: \.attentionOutput)),
                 feedForwardNorm: try vector(p + "ffn_norm.weight", count: dim),
-                gate: try matrix(p + "ffn_gate.weight", rows: ffn, columns: dim),
-                up: try matrix(p + "ffn_up.weight", rows: ffn, columns: dim),
-                down: try matrix(p + "ffn_down.weight", rows: dim, columns: ffn)))
+                gate: try matrix(p + "ffn_gate.weight", rows: ffn, columns: dim, at: layer.appending(path: \.gate)),
+                up: try matrix(p + "ffn_up.weight", rows: ffn, columns: dim, at: layer.appending(path: \.up)),
+                down: try matrix(p + "ffn_down.weight", rows: dim, columns: ffn, at: layer.appending(path: \.down))))
         }
         self.layers = layers
+        self.products = products
         if file.tensorIfPresent(named: "rope_freqs.weight") != nil {
             let pairs = c.ropeDimensionCount / 2
             ropeFactors = Array(UnsafeBufferPointer(start: try vector("rope_freqs.weight", count: pairs), count: pairs))
@@ -98,27 +107,16 @@ struct ModelWeights: @unchecked Sendable {
     /// the model's memory stays about the file's size.
     mutating func prepareForCPU(pool: ThreadPool) {
         var names: [String] = []
-        func prepare(_ matrix: inout WeightMatrix, _ name: String) {
-            guard let info = file.tensorIfPresent(named: name) else { return }
+        for (path, name) in products {
+            guard let info = file.tensorIfPresent(named: name) else { continue }
             // Each part of the file's copy as soon as ours has it, so that the two never coexist
             // for more than a slice; then the pages that straddled two parts.
             let file = file
-            matrix = Kernels.prepared(matrix, pool: pool) { file.releasePages(of: info, bytes: $0) }
-            guard matrix.isCopy else { return }
+            self[keyPath: path] = Kernels.prepared(self[keyPath: path], pool: pool) { file.releasePages(of: info, bytes: $0) }
+            guard self[keyPath: path].isCopy else { continue }
             file.releasePages(of: [info])
             names.append(name)
         }
-        for i in layers.indices {
-            let p = "blk.\(i)."
-            prepare(&layers[i].query, p + "attn_q.weight")
-            prepare(&layers[i].key, p + "attn_k.weight")
-            prepare(&layers[i].value, p + "attn_v.weight")
-            prepare(&layers[i].attentionOutput, p + "attn_output.weight")
-            prepare(&layers[i].gate, p + "ffn_gate.weight")
-            prepare(&layers[i].up, p + "ffn_up.weight")
-            prepare(&layers[i].down, p + "ffn_down.weight")
-        }
-        prepare(&output, file.tensorIfPresent(named: "output.weight") == nil ? "token_embd.weight" : "output.weight")
         copied = Set(names)
     }
 }
