@@ -3,11 +3,11 @@ import GGUF
 @testable import LlamaKernels
 import Testing
 
-/// `Kernels.prepared`: the rearranged Q4_0 layout of the native x86 build gives the products of
+/// `Kernels.prepared`: the rearranged Q4_0 and Q4_1 layout of the native x86 build gives the products of
 /// the plain layout, to float rounding, on one thread or several, one row or a batch; on Linux a
 /// large matrix of another type is copied byte for byte and gives the same products exactly.
 @Suite struct PreparedMatrixTests {
-    /// A native build (one that needs CPU features) rearranges Q4_0; the portable build does not.
+    /// A native build (one that needs CPU features) rearranges Q4_0 and Q4_1; the portable build does not.
     static let rearranges = !Kernels.requiredCPUFeatures.isEmpty
 
     static func batchProduct(_ m: WeightMatrix, _ x: [Float], batch: Int, pool: ThreadPool) -> [Float] {
@@ -16,9 +16,10 @@ import Testing
         return y
     }
 
-    @Test func preparedQ4_0AgreesWithThePlainLayout() throws {
+    @Test(arguments: [GGMLType.q4_0, .q4_1])
+    func preparedMatrixAgreesWithThePlainLayout(_ type: GGMLType) throws {
         let rows = 72, columns = 576, batch = 13
-        let c = try MatrixProductTests.makeMatrix(.q4_0, rows: rows, columns: columns, seed: 31)
+        let c = try MatrixProductTests.makeMatrix(type, rows: rows, columns: columns, seed: 31)
         defer { c.free() }
         let prepared = Kernels.prepared(c.matrix, pool: MatrixProductTests.threePools)
         #expect(prepared.isRearranged == Self.rearranges)
@@ -47,7 +48,7 @@ import Testing
     }
 
     @Test func otherMatricesAreLeftAsTheyAre() throws {
-        for (type, rows) in [(GGMLType.q4_0, 36), (.q8_0, 64), (.q6_K, 64), (.f32, 64)] {
+        for (type, rows) in [(GGMLType.q4_0, 36), (.q4_1, 20), (.q8_0, 64), (.q6_K, 64), (.f32, 64)] {
             let c = try MatrixProductTests.makeMatrix(type, rows: rows, columns: 256, seed: 33)
             defer { c.free() }
             let prepared = Kernels.prepared(c.matrix, pool: MatrixProductTests.singleThread)

@@ -1,12 +1,12 @@
 #if LLAMA_AVX2
 import _Builtin_intrinsics.intel
 
-extension InterleavedQ4_0 {
-    /// The low and high nibbles of run `j` of the block at `w`: for each row's 32-bit lane, its
-    /// codes `4j..<4j+4` and `16+4j..<16+4j+4`.
+extension InterleavedQ4 {
+    /// The low and high nibbles of run `j` of the block at `w` (whose runs start `header` bytes
+    /// in): for each row's 32-bit lane, its codes `4j..<4j+4` and `16+4j..<16+4j+4`.
     @inline(__always)
-    static func codes(_ w: UnsafeRawPointer, _ j: Int) -> (low: __m256i, high: __m256i) {
-        let run = load256(w, 16 + 32 * j)
+    static func codes(_ w: UnsafeRawPointer, _ j: Int, header: Int) -> (low: __m256i, high: __m256i) {
+        let run = load256(w, header + 32 * j)
         let mask = _mm256_set1_epi8(0x0F)
         return (_mm256_and_si256(run, mask), _mm256_and_si256(_mm256_srli_epi16(run, 4), mask))
     }
@@ -26,11 +26,17 @@ extension InterleavedQ4_0 {
         return _mm256_add_epi16(p, _mm256_maddubs_epi16(high, activationWord(x, 24 + 4 * j)))
     }
 
-    /// `sum` + one block's eight row dots: lane r of `p`'s pair sums is Σ code·q over row r's
-    /// block, and the row's terms are d_r·(d_a·Σ code·q − 8·s_a) with s_a = d_a·Σ q.
+    /// `sum` + the eight row dots of the block at `w`: lane r of `p`'s pair sums is Σ code·q over
+    /// row r's block, and with s_a = d_a·Σ q the row's terms are d_r·(d_a·Σ code·q − 8·s_a) for
+    /// Q4_0, d_r·d_a·Σ code·q + m_r·s_a for Q4_1 (`minimum`).
     @inline(__always)
-    static func finish(_ sum: __m256, _ p: __m256i, _ d: __m256, _ x: UnsafeRawPointer) -> __m256 {
+    static func finish(_ sum: __m256, _ p: __m256i, _ w: UnsafeRawPointer, _ x: UnsafeRawPointer, minimum: Bool) -> __m256 {
         let products = _mm256_cvtepi32_ps(_mm256_madd_epi16(p, _mm256_set1_epi16(1)))
+        let d = _mm256_cvtph_ps(w.loadUnaligned(as: SIMD2<Int64>.self))
+        if minimum {
+            let m = _mm256_cvtph_ps(w.loadUnaligned(fromByteOffset: 16, as: SIMD2<Int64>.self))
+            return _mm256_fmadd_ps(_mm256_mul_ps(products, broadcastFloat(x, 0)), d, _mm256_fmadd_ps(m, broadcastFloat(x, 4), sum))
+        }
         let scaled = _mm256_fmsub_ps(products, broadcastFloat(x, 0), _mm256_set1_ps(8 * float(x, 4)))
         return _mm256_fmadd_ps(scaled, d, sum)
     }
@@ -39,16 +45,16 @@ extension InterleavedQ4_0 {
     @inline(__always)
     func dots(group: Int, _ activation: UnsafeRawPointer) -> __m256 {
         var sum = _mm256_setzero_ps()
-        let base = data + group * groupBytes
+        let base = data + group * groupBytes, blockBytes = blockBytes, header = headerBytes, minimum = hasMinimum
         for b in 0..<blocks {
-            let w = base + b * Self.groupBlockBytes, x = activation + b * 40
-            prefetchAhead(w, bytes: Self.groupBlockBytes)
+            let w = base + b * blockBytes, x = activation + b * 40
+            prefetchAhead(w, bytes: blockBytes)
             var p = _mm256_setzero_si256()
             for j in 0..<4 {
-                let (low, high) = Self.codes(w, j)
+                let (low, high) = Self.codes(w, j, header: header)
                 p = Self.step(p, low, high, x, j)
             }
-            sum = Self.finish(sum, p, _mm256_cvtph_ps(w.loadUnaligned(as: SIMD2<Int64>.self)), x)
+            sum = Self.finish(sum, p, w, x, minimum: minimum)
         }
         return sum
     }
@@ -59,29 +65,29 @@ extension InterleavedQ4_0 {
     @inline(__always)
     func dots4(group: Int, _ activation: UnsafeRawPointer, stride: Int) -> (__m256, __m256, __m256, __m256) {
         var s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0
-        let base = data + group * groupBytes
+        let base = data + group * groupBytes, blockBytes = blockBytes, header = headerBytes, minimum = hasMinimum
         for b in 0..<blocks {
-            let w = base + b * Self.groupBlockBytes
+            let w = base + b * blockBytes
             let x0 = activation + b * 40, x1 = x0 + stride, x2 = x1 + stride, x3 = x2 + stride
             var p0 = _mm256_setzero_si256(), p1 = p0, p2 = p0, p3 = p0
             for j in 0..<4 {
-                let (low, high) = Self.codes(w, j)
+                let (low, high) = Self.codes(w, j, header: header)
                 p0 = Self.step(p0, low, high, x0, j)
                 p1 = Self.step(p1, low, high, x1, j)
                 p2 = Self.step(p2, low, high, x2, j)
                 p3 = Self.step(p3, low, high, x3, j)
             }
-            let d = _mm256_cvtph_ps(w.loadUnaligned(as: SIMD2<Int64>.self))
-            s0 = Self.finish(s0, p0, d, x0)
-            s1 = Self.finish(s1, p1, d, x1)
-            s2 = Self.finish(s2, p2, d, x2)
-            s3 = Self.finish(s3, p3, d, x3)
+            s0 = Self.finish(s0, p0, w, x0, minimum: minimum)
+            s1 = Self.finish(s1, p1, w, x1, minimum: minimum)
+            s2 = Self.finish(s2, p2, w, x2, minimum: minimum)
+            s3 = Self.finish(s3, p3, w, x3, minimum: minimum)
         }
         return (s0, s1, s2, s3)
     }
 
     /// `y = W x` over the interleaved rows, groups split over `pool`.
     func matvec(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, pool: ThreadPool) {
+        // Q4_0 and Q4_1 share their activation format (Q8x32).
         let activation = Products.encodeActivation(Q4_0Format.self, x, count: blocks * 32)
         defer { activation.deallocate() }
         let groups = rows / 8
