@@ -7,7 +7,7 @@ extension Q3_KFormat {
     /// Runs of 32 and their two groups of 16 as in Q2_K's native dot.
     static func dotX86(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
         var sum = _mm256_setzero_ps()
-        var offsets: Float = 0
+        var offsets = _mm256_setzero_ps()
         let twoBits = _mm256_set1_epi8(3), oneBit = _mm256_set1_epi8(1)
         for b in 0..<blocks {
             let w = weights + b * 110
@@ -36,12 +36,11 @@ extension Q3_KFormat {
                                           scales: laneScales(scaleBytes, group, group + 1))
                 }
             }
-            let offset = weightedGroupSums(scales, a)
-            let scale = half(w, 108) * float(a, 0)
-            sum = accumulate(sum, products, scale)
-            offsets += scale * Float(4 * offset)
+            let scale = blockScale(w, 108, a)
+            sum = accumulate(sum, products, scale: scale)
+            offsets = accumulateGroupSums(offsets, scales, a, scale: scale)
         }
-        return horizontalSum(sum) - offsets
+        return horizontalSum(_mm256_fnmadd_ps(offsets, _mm256_set1_ps(4), sum))
     }
 }
 #endif

@@ -6,15 +6,15 @@ extension Q5_KFormat {
     /// 32 bytes of high bits (bit t for sub-block t) and moved to bit 4.
     static func dotX86(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
         var sum = _mm256_setzero_ps()
-        var offsets: Float = 0
+        var offsets = _mm256_setzero_ps()
         let nibble = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1)
         for b in 0..<blocks {
             let w = weights + b * 176
             let a = activation + b * 292
             prefetchAhead(w, bytes: 176)
-            let d8 = float(a, 0)
             let (scales, minimums) = unpackScaleMins(w + 4)
             let fifth = load256(w, 16)
+            let widened = subBlockScales(scales.bytes)
             var products = _mm256_setzero_si256()
             for g in 0..<4 {
                 let packed = load256(w, 48 + g * 32)
@@ -22,13 +22,13 @@ extension Q5_KFormat {
                 let highFifth = _mm256_slli_epi16(shiftBytesRight(fifth, Int32(2 * g + 1), mask: one), 4)
                 let low = _mm256_or_si256(_mm256_and_si256(packed, nibble), lowFifth)
                 let high = _mm256_or_si256(shiftBytesRight(packed, 4, mask: nibble), highFifth)
-                products = accumulate(products, low, load256(a, 4 + g * 64), scales: laneScales(scales[2 * g]))
-                products = accumulate(products, high, load256(a, 36 + g * 64), scales: laneScales(scales[2 * g + 1]))
+                products = accumulate(products, low, load256(a, 4 + g * 64), scales: laneScales(widened, 2 * g))
+                products = accumulate(products, high, load256(a, 36 + g * 64), scales: laneScales(widened, 2 * g + 1))
             }
-            sum = accumulate(sum, products, half(w, 0) * d8)
-            offsets += half(w, 2) * d8 * Float(weightedGroupSums(groupMinimums(minimums), a))
+            sum = accumulate(sum, products, scale: blockScale(w, 0, a))
+            offsets = accumulateGroupSums(offsets, groupMinimums(minimums), a, scale: blockScale(w, 2, a))
         }
-        return horizontalSum(sum) - offsets
+        return horizontalSum(_mm256_sub_ps(sum, offsets))
     }
 }
 #endif

@@ -7,7 +7,7 @@ extension Q6_KFormat {
     /// of 16 with their own scales: lanes 0–3 and 4–7 of the `dpbusd` result.
     static func dotX86(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
         var sum = _mm256_setzero_ps()
-        var offsets: Float = 0
+        var offsets = _mm256_setzero_ps()
         let nibble = _mm256_set1_epi8(0x0F), bits45 = _mm256_set1_epi8(0x30)
         for b in 0..<blocks {
             let w = weights + b * 210
@@ -31,12 +31,11 @@ extension Q6_KFormat {
                 }
             }
             // Σ scale[g] × sum[g] over the sixteen groups of 16.
-            let offset = weightedGroupSums(_mm256_cvtepi8_epi16(scales), a)
-            let scale = half(w, 208) * float(a, 0)
-            sum = accumulate(sum, products, scale)
-            offsets += scale * Float(32 * offset)
+            let scale = blockScale(w, 208, a)
+            sum = accumulate(sum, products, scale: scale)
+            offsets = accumulateGroupSums(offsets, _mm256_cvtepi8_epi16(scales), a, scale: scale)
         }
-        return horizontalSum(sum) - offsets
+        return horizontalSum(_mm256_fnmadd_ps(offsets, _mm256_set1_ps(32), sum))
     }
 }
 #endif

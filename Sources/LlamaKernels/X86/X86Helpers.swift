@@ -41,8 +41,15 @@ func dpbusd(_ codes: __m256i, _ activation: UnsafeRawPointer, _ offset: Int) -> 
 
 /// `sum` + `products` converted to float and scaled by `scale`, fused.
 @inline(__always)
-func accumulate(_ sum: __m256, _ products: __m256i, _ scale: Float) -> __m256 {
-    _mm256_fmadd_ps(_mm256_cvtepi32_ps(products), _mm256_set1_ps(scale), sum)
+func accumulate(_ sum: __m256, _ products: __m256i, scale: __m256) -> __m256 {
+    _mm256_fmadd_ps(_mm256_cvtepi32_ps(products), scale, sum)
+}
+
+/// The K-quant block scale at `offset` from `w` (half precision) times the Q8_K activation
+/// block's scale, in all lanes.
+@inline(__always)
+func blockScale(_ w: UnsafeRawPointer, _ offset: Int, _ a: UnsafeRawPointer) -> __m256 {
+    _mm256_mul_ps(broadcastHalf(w, offset), broadcastFloat(a, 0))
 }
 
 /// The half-precision value at `offset` from `p` in all eight lanes, as floats. A broadcast writes
@@ -88,13 +95,28 @@ func accumulate(_ sum: __m256i, _ u: __m256i, _ s: __m256i, scales: __m256i) -> 
     #endif
 }
 
-/// One sub-block scale (within ±128) in every lane, laid out for ``accumulate(_:_:_:scales:)``.
+/// The eight sub-block scales of a Q4_K/Q5_K block (unsigned bytes of `bytes`), widened once
+/// per block for ``laneScales(_:_:)``: 16-bit lane k of each half holds scale k (32-bit lane k
+/// with VNNI).
 @inline(__always)
-func laneScales(_ scale: Int32) -> __m256i {
+func subBlockScales(_ bytes: UInt64) -> __m256i {
+    let packed = _mm_cvtsi64_si128(Int64(bitPattern: bytes))
     #if LLAMA_AVX512_VNNI
-    _mm256_set1_epi32(scale)
+    return _mm256_cvtepu8_epi32(packed)
     #else
-    _mm256_set1_epi16(Int16(truncatingIfNeeded: scale))
+    return _mm256_broadcastsi128_si256(_mm_cvtepu8_epi16(packed))
+    #endif
+}
+
+/// Scale `k` of `scales` (from ``subBlockScales(_:)``) in every lane, laid out for
+/// ``accumulate(_:_:_:scales:)``: one shuffle with a constant mask once `k` is known, where
+/// extracting the byte and broadcasting it from a general register took four instructions.
+@inline(__always)
+func laneScales(_ scales: __m256i, _ k: Int) -> __m256i {
+    #if LLAMA_AVX512_VNNI
+    _mm256_permutevar8x32_epi32(scales, _mm256_set1_epi32(Int32(k)))
+    #else
+    _mm256_shuffle_epi8(scales, _mm256_set1_epi16(Int16(2 * k) | Int16(2 * k + 1) << 8))
     #endif
 }
 
@@ -112,23 +134,17 @@ func laneScales(_ scales: __m128i, _ first: Int, _ second: Int) -> __m256i {
     #endif
 }
 
-/// The sum of the eight Int32 lanes of `v` (wrapping).
+/// `offsets` + Σ weight[g] × sum[g] over the sixteen 16-element groups of the Q8_K activation
+/// block `a` (`weights` sixteen Int16 lanes), times `scale`: the K-quants' minimum or offset term.
+/// One VPMADDWD leaves eight partial sums, kept in a vector and summed across once per row: as a
+/// scalar total per block it chained every block to the previous one.
 @inline(__always)
-func horizontalSum(_ v: __m256i) -> Int32 {
-    let lanes = unsafeBitCast(v, to: SIMD8<Int32>.self)
-    let half = lanes.lowHalf &+ lanes.highHalf
-    return (half[0] &+ half[2]) &+ (half[1] &+ half[3])
-}
-
-/// Σ weight[g] × sum[g] over the sixteen 16-element groups of the Q8_K activation block `a`,
-/// with `weights` sixteen Int16 lanes (one VPMADDWD and a horizontal sum).
-@inline(__always)
-func weightedGroupSums(_ weights: __m256i, _ a: UnsafeRawPointer) -> Int32 {
-    horizontalSum(_mm256_madd_epi16(load256(a, Q8xK.sumsOffset), weights))
+func accumulateGroupSums(_ offsets: __m256, _ weights: __m256i, _ a: UnsafeRawPointer, scale: __m256) -> __m256 {
+    _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_madd_epi16(load256(a, Q8xK.sumsOffset), weights)), scale, offsets)
 }
 
 /// The eight minimums of a Q4_K/Q5_K block each repeated for the two 16-element groups of its
-/// 32-element sub-block, as sixteen Int16 lanes for ``weightedGroupSums(_:_:)``.
+/// 32-element sub-block, as sixteen Int16 lanes for ``accumulateGroupSums(_:_:_:scale:)``.
 @inline(__always)
 func groupMinimums(_ minimums: SixBitValues) -> __m256i {
     let bytes = _mm_cvtsi64_si128(Int64(bitPattern: minimums.bytes))
