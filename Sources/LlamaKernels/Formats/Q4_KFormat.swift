@@ -43,11 +43,19 @@ enum Q4_KFormat: BlockFormat {
 
     static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
         #if LLAMA_AVX2
-        dotX86(weights, activation, blocks: blocks)
+        dotKernel(weights, activation, blocks: blocks)
         #else
         dotPortable(weights, activation, blocks: blocks)
         #endif
     }
+
+    #if LLAMA_AVX2
+    /// Four activation rows at a time share each block's unpacking (`X86/KQuantKernel.swift`).
+    static func dotRows(_ weights: UnsafeRawPointer, _ activations: UnsafeRawPointer, activationStride: Int, rows: Int,
+                        blocks: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        dotRowsKernel(weights, activations, activationStride: activationStride, rows: rows, blocks: blocks, out, outStride: outStride)
+    }
+    #endif
 
     /// The portable SIMD dot (the native build's tests compare against it).
     static func dotPortable(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {

@@ -1,41 +1,41 @@
 #if LLAMA_AVX2
 import _Builtin_intrinsics.intel
 
-extension Q6_KFormat {
-    /// The Q6_K × Q8_K dot: codes are taken unsigned (0...63) for `dpbusd`, so Σ (code − 32)·a is
-    /// Σ code·a − 32·Σ a, the second term from the Q8_K sums of 16. Each 32 codes span two groups
-    /// of 16 with their own scales: lanes 0–3 and 4–7 of the `dpbusd` result.
-    static func dotX86(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        var sum = _mm256_setzero_ps()
-        var offsets = _mm256_setzero_ps()
-        let nibble = _mm256_set1_epi8(0x0F), bits45 = _mm256_set1_epi8(0x30)
-        for b in 0..<blocks {
-            let w = weights + b * 210
-            let a = activation + b * 292
-            prefetchAhead(w, bytes: 210)
-            let scales = w.loadUnaligned(fromByteOffset: 192, as: SIMD2<Int64>.self)
-            var products = _mm256_setzero_si256()
-            for h in 0..<2 {
-                let low0 = load256(w, h * 64), low1 = load256(w, h * 64 + 32)
-                let high = load256(w, 128 + h * 32)
-                for quarter in 0..<4 {
-                    let lows = quarter % 2 == 0 ? low0 : low1
-                    let low = quarter < 2 ? _mm256_and_si256(lows, nibble) : shiftBytesRight(lows, 4, mask: nibble)
-                    // Bits 2·quarter and 2·quarter + 1 of `high` moved to bits 4 and 5.
-                    let shifted = quarter < 2 ? _mm256_slli_epi16(high, Int32(4 - 2 * quarter))
-                        : quarter == 2 ? high : _mm256_srli_epi16(high, 2)
-                    let highBits = _mm256_and_si256(shifted, bits45)
-                    let group = h * 8 + quarter * 2
-                    products = accumulate(products, _mm256_or_si256(low, highBits), load256(a, 4 + group * 16),
-                                          scales: laneScales(scales, group, group + 1))
-                }
-            }
-            // Σ scale[g] × sum[g] over the sixteen groups of 16.
-            let scale = blockScale(w, 208, a)
-            sum = accumulate(sum, products, scale: scale)
-            offsets = accumulateGroupSums(offsets, _mm256_cvtepi8_epi16(scales), a, scale: scale)
-        }
-        return horizontalSum(_mm256_fnmadd_ps(offsets, _mm256_set1_ps(32), sum))
+/// The Q6_K × Q8_K dot: codes are taken unsigned (0...63) for `dpbusd`, so Σ (code − 32)·a is
+/// Σ code·a − 32·Σ a, the second term from the Q8_K sums of 16. Each 32 codes span two groups
+/// of 16 with their own scales: lanes 0–3 and 4–7 of the `dpbusd` result.
+extension Q6_KFormat: KQuantKernel {
+    static var offsetFactor: Float { 32 }
+
+    /// The sixteen signed group scales.
+    @inline(__always)
+    static func header(_ w: UnsafeRawPointer) -> __m128i {
+        w.loadUnaligned(fromByteOffset: 192, as: SIMD2<Int64>.self)
     }
+
+    /// Steps 4h..<4h+4 take their low four bits from the 64 bytes at 64h (low nibbles, then
+    /// high nibbles) and their top two from the 32 bytes at 128 + 32h (bits 2·(s mod 4) and up).
+    @inline(__always)
+    static func step(_ w: UnsafeRawPointer, _ scales: __m128i, _ s: Int) -> (codes: __m256i, scales: __m256i) {
+        let h = s / 4, quarter = s % 4
+        let nibble = _mm256_set1_epi8(0x0F)
+        let lows = load256(w, h * 64 + (quarter % 2) * 32)
+        let low = quarter < 2 ? _mm256_and_si256(lows, nibble) : shiftBytesRight(lows, 4, mask: nibble)
+        // Bits 2·quarter and 2·quarter + 1 of the high bytes moved to bits 4 and 5.
+        let high = load256(w, 128 + h * 32)
+        let shifted = quarter < 2 ? _mm256_slli_epi16(high, Int32(4 - 2 * quarter))
+            : quarter == 2 ? high : _mm256_srli_epi16(high, 2)
+        let codes = _mm256_or_si256(low, _mm256_and_si256(shifted, _mm256_set1_epi8(0x30)))
+        return (codes, laneScales(scales, 2 * s, 2 * s + 1))
+    }
+
+    @inline(__always)
+    static func groupWeights(_ w: UnsafeRawPointer, _ scales: __m128i) -> __m256i { _mm256_cvtepi8_epi16(scales) }
+
+    @inline(__always)
+    static func productScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, 208, a) }
+
+    @inline(__always)
+    static func offsetScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, 208, a) }
 }
 #endif
