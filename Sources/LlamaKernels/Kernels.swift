@@ -111,7 +111,7 @@ public enum Kernels {
     /// `w` in the layout and memory this build's products read fastest, or `w` itself when there
     /// is nothing to gain.
     ///
-    /// In the native x86 build (trait `AVX2` or `AVX512VNNI`) a Q4_0 or Q4_1 matrix whose row count is a
+    /// In the native x86 build (trait `AVX2` or `AVX512VNNI`) a Q4_0, Q4_1, Q5_0 or Q5_1 matrix whose row count is a
     /// multiple of 8 gets a copy of its blocks with eight rows interleaved, which the
     /// matrix–vector and matrix–matrix products then read instead of `w.data` (the same values;
     /// results agree with the plain layout's to float rounding); the rows at `w.data` are still
@@ -131,8 +131,8 @@ public enum Kernels {
     public static func prepared(_ w: WeightMatrix, pool: ThreadPool, copied: ((Range<Int>) -> Void)? = nil) -> WeightMatrix {
         guard !w.isCopy else { return w }
         #if LLAMA_AVX2
-        if w.type == .q4_0 || w.type == .q4_1, w.rows > 0, w.rows % InterleavedQ4.groupRows == 0 {
-            return WeightMatrix(w, interleaved: InterleavedQ4(w, pool: pool, copied: copied))
+        if InterleavedBlocks.supports(w.type), w.rows > 0, w.rows % InterleavedBlocks.groupRows == 0 {
+            return WeightMatrix(w, interleaved: InterleavedBlocks(w, pool: pool, copied: copied))
         }
         #endif
         #if os(Linux)

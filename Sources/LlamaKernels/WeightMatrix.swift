@@ -21,7 +21,7 @@ public struct WeightMatrix: @unchecked Sendable {
     let format: any BlockFormat.Type
     /// The interleaved copy the products read instead of `data`, when ``Kernels/prepared(_:pool:)``
     /// made one.
-    let interleaved: InterleavedQ4?
+    let interleaved: InterleavedBlocks?
     /// The memory `data` points into when ``Kernels/prepared(_:pool:)`` copied the matrix as it is.
     private let copy: WeightCopy?
 
@@ -58,7 +58,7 @@ public struct WeightMatrix: @unchecked Sendable {
     }
 
     /// `matrix` with `interleaved` as the copy its products read.
-    init(_ matrix: WeightMatrix, interleaved: InterleavedQ4) {
+    init(_ matrix: WeightMatrix, interleaved: InterleavedBlocks) {
         type = matrix.type
         rows = matrix.rows
         columns = matrix.columns

@@ -3,11 +3,11 @@ import GGUF
 @testable import LlamaKernels
 import Testing
 
-/// `Kernels.prepared`: the rearranged Q4_0 and Q4_1 layout of the native x86 build gives the products of
+/// `Kernels.prepared`: the rearranged Q4_0, Q4_1, Q5_0 and Q5_1 layout of the native x86 build gives the products of
 /// the plain layout, to float rounding, on one thread or several, one row or a batch; on Linux a
 /// large matrix of another type is copied byte for byte and gives the same products exactly.
 @Suite struct PreparedMatrixTests {
-    /// A native build (one that needs CPU features) rearranges Q4_0 and Q4_1; the portable build does not.
+    /// A native build (one that needs CPU features) rearranges Q4_0, Q4_1, Q5_0 and Q5_1; the portable build does not.
     static let rearranges = !Kernels.requiredCPUFeatures.isEmpty
 
     static func batchProduct(_ m: WeightMatrix, _ x: [Float], batch: Int, pool: ThreadPool) -> [Float] {
@@ -16,7 +16,7 @@ import Testing
         return y
     }
 
-    @Test(arguments: [GGMLType.q4_0, .q4_1])
+    @Test(arguments: [GGMLType.q4_0, .q4_1, .q5_0, .q5_1])
     func preparedMatrixAgreesWithThePlainLayout(_ type: GGMLType) throws {
         let rows = 72, columns = 576, batch = 13
         let c = try MatrixProductTests.makeMatrix(type, rows: rows, columns: columns, seed: 31)
