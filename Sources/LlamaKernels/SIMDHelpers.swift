@@ -69,9 +69,10 @@ func toFloatWide(_ v: SIMD4<Int32>) -> SIMD4<Float> {
 
 /// The half-precision value stored at `offset` from `p`, as a float (both conversions are exact).
 ///
-/// In the native x86 build: VMOVD, which writes its whole register, then one F16C conversion.
-/// The scalar conversion intrinsic inserts the half into whatever register LLVM picks, which it
-/// took from a loop's accumulators, chaining every block of a dot product to the previous one.
+/// In the native x86 build, one F16C conversion. Hot loops use ``broadcastHalf(_:_:)`` instead:
+/// a scalar conversion inserts the half into a register LLVM may take from a loop's
+/// accumulators, which chained every block of a dot product to the previous one, and LLVM folds
+/// even this VMOVD form back into such an insert.
 @inline(__always)
 func half(_ p: UnsafeRawPointer, _ offset: Int) -> Float {
     #if LLAMA_AVX2
