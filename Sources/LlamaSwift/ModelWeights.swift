@@ -17,11 +17,13 @@ struct LayerWeights: @unchecked Sendable {
 
 /// Every tensor the forward pass reads, checked against the configuration when the model loads.
 ///
-/// The pointers are views into the ``GGUF/GGUFFile`` mapping and stay valid while `file` lives;
-/// nothing is written through them.
+/// The matrices are views into the ``GGUF/GGUFFile`` mapping (or the copies ``prepareForCPU(pool:)``
+/// made) and stay valid while `file` lives; the norm vectors are copies. Nothing is written
+/// through any of them.
 struct ModelWeights: @unchecked Sendable {
     let file: GGUFFile
-    let tokenEmbedding: WeightMatrix
+    /// The token embedding; for a tied output copied as it is, that copy (see ``prepareForCPU(pool:)``).
+    private(set) var tokenEmbedding: WeightMatrix
     let outputNorm: UnsafePointer<Float>
     /// The output head: `output.weight`, or the token embedding when the file ties them.
     var output: WeightMatrix
@@ -33,10 +35,14 @@ struct ModelWeights: @unchecked Sendable {
     private let products: [(path: WritableKeyPath<ModelWeights, WeightMatrix>, tensor: String)]
     /// Per-pair divisors of the RoPE frequencies (`rope_freqs.weight`), when present.
     let ropeFactors: [Float]?
+    /// The norm vectors, copied out of the mapping (see `init`).
+    private let vectors = VectorStorage()
 
     init(file: GGUFFile, configuration c: ModelConfiguration) throws(LlamaError) {
         self.file = file
         let dim = c.embeddingLength, kv = c.keyValueDimension, ffn = c.feedForwardLength
+        let vectors = vectors
+        var vectorTensors: [GGUFTensorInfo] = []
 
         var products: [(path: WritableKeyPath<ModelWeights, WeightMatrix>, tensor: String)] = []
         func matrix(_ name: String, rows: Int, columns: Int, at path: WritableKeyPath<ModelWeights, WeightMatrix>? = nil) throws(LlamaError) -> WeightMatrix {
@@ -59,7 +65,8 @@ struct ModelWeights: @unchecked Sendable {
             guard info.shape == [count] else {
                 throw .tensorShapeMismatch(tensor: name, expected: [count], found: info.shape)
             }
-            return file.data(for: info).bindMemory(to: Float.self).baseAddress!
+            vectorTensors.append(info)
+            return vectors.copy(file.data(for: info).bindMemory(to: Float.self))
         }
         func tensor(_ name: String) throws(LlamaError) -> GGUFTensorInfo {
             guard let info = file.tensorIfPresent(named: name) else { throw .missingTensor(name: name) }
@@ -96,6 +103,10 @@ struct ModelWeights: @unchecked Sendable {
         } else {
             ropeFactors = nil
         }
+        // The norms are read every token, a few KB each between large tensors: left in the
+        // mapping they kept whole 2 MiB page-cache folios mapped where the system uses them
+        // (about 60 MB for a 16-layer model). Their copies serve instead.
+        file.releasePages(of: vectorTensors)
     }
 
     /// Bytes of tensor data in the file.
@@ -118,5 +129,26 @@ struct ModelWeights: @unchecked Sendable {
             names.append(name)
         }
         copied = Set(names)
+        // A tied output copied byte for byte also serves the embedding lookups: reading rows from
+        // the released file pages would map them again, 2 MiB at a time where the page cache
+        // holds large folios (+70 MB over the 1B's 48-token run), on top of the copy.
+        if copied.contains("token_embd.weight"), output.isCopy, !output.isRearranged {
+            tokenEmbedding = output
+        }
     }
+}
+
+/// Small float tensors copied out of the file mapping, freed with the weights.
+final class VectorStorage: @unchecked Sendable {
+    private var buffers: [UnsafeMutableBufferPointer<Float>] = []
+
+    /// A copy of `source` that lives as long as this storage.
+    func copy(_ source: UnsafeBufferPointer<Float>) -> UnsafePointer<Float> {
+        let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, source.count))
+        _ = buffer.initialize(from: source)
+        buffers.append(buffer)
+        return UnsafePointer(buffer.baseAddress!)
+    }
+
+    deinit { for buffer in buffers { buffer.deallocate() } }
 }
