@@ -105,4 +105,34 @@ extension KQuantKernel {
         horizontalSum(_mm256_fnmadd_ps(offsets, _mm256_set1_ps(offsetFactor), sum))
     }
 }
+/// The sub-block scales and minimums of a Q4_K/Q5_K block, unpacked once per block.
+struct ScaleMinHeader {
+    /// The eight sub-block scales, widened for ``laneScales(_:_:)``.
+    let scales: __m256i
+    let minimums: SixBitValues
+}
+
+/// The K-quants whose blocks start with a half-precision scale, a half-precision minimum scale
+/// and twelve bytes of six-bit sub-block scales and minimums (Q4_K, Q5_K): all but their codes
+/// (``KQuantKernel/step(_:_:_:)``) is common.
+protocol ScaleMinKQuant: KQuantKernel where Header == ScaleMinHeader {}
+
+extension ScaleMinKQuant {
+    static var offsetFactor: Float { 1 }
+
+    @inline(__always)
+    static func header(_ w: UnsafeRawPointer) -> ScaleMinHeader {
+        let (scales, minimums) = unpackScaleMins(w + 4)
+        return ScaleMinHeader(scales: subBlockScales(scales.bytes), minimums: minimums)
+    }
+
+    @inline(__always)
+    static func groupWeights(_ w: UnsafeRawPointer, _ header: ScaleMinHeader) -> __m256i { groupMinimums(header.minimums) }
+
+    @inline(__always)
+    static func productScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, 0, a) }
+
+    @inline(__always)
+    static func offsetScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, 2, a) }
+}
 #endif
