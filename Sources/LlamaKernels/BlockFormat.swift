@@ -32,12 +32,26 @@ protocol BlockFormat {
     /// activation rows (matmul's inner loop).
     static func dotRows(_ weights: UnsafeRawPointer, _ activations: UnsafeRawPointer, activationStride: Int, rows: Int,
                         blocks: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int)
+
+    /// The layout of this format's blocks that this build's products read faster, which
+    /// `Kernels.prepared` copies a matrix into, or `nil` (the default) when there is none.
+    static var repacked: (any RepackedFormat.Type)? { get }
+}
+
+/// A block format whose blocks are another format's with their bytes moved within each block:
+/// the same size, the same values, decoded and encoded like the original, laid out for a faster
+/// dot product.
+protocol RepackedFormat: BlockFormat {
+    /// Writes `blocks` blocks of the original layout at `src` in this layout at `dst`.
+    static func repack(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, blocks: Int)
 }
 
 extension BlockFormat {
     /// Bytes of encoded activation that line up with one weight block (a K-quant block with one
     /// Q8_K block, a Q4_0 block with one Q8x32 block, a float "block" of one element with one float).
     static var activationBytesPerBlock: Int { blockElements / Activation.blockElements * Activation.blockBytes }
+
+    static var repacked: (any RepackedFormat.Type)? { nil }
 
     /// One single-row dot per activation row.
     static func dotRows(_ weights: UnsafeRawPointer, _ activations: UnsafeRawPointer, activationStride: Int, rows: Int,

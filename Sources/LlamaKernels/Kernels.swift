@@ -111,18 +111,21 @@ public enum Kernels {
     /// `w` in the layout and memory this build's products read fastest, or `w` itself when there
     /// is nothing to gain.
     ///
-    /// In the native x86 build (trait `AVX2` or `AVX512VNNI`) a Q4_0, Q4_1, Q5_0 or Q5_1 matrix whose row count is a
-    /// multiple of 8 gets a copy of its blocks with eight rows interleaved, which the
-    /// matrix–vector and matrix–matrix products then read instead of `w.data` (the same values;
-    /// results agree with the plain layout's to float rounding); the rows at `w.data` are still
-    /// what ``dequantize(_:row:into:)`` and ``BLASMatmul`` read, so keep them mapped, though their
-    /// pages may be released (see `GGUFFile.releasePages(of:)`).
+    /// In the native x86 build (trait `AVX2` or `AVX512VNNI`) a Q4_0, Q4_1, Q5_0 or Q5_1 matrix
+    /// whose row count is a multiple of 8 gets a copy of its blocks with eight rows interleaved,
+    /// which the matrix–vector and matrix–matrix products then read instead of `w.data` (the same
+    /// values; results agree with the plain layout's to float rounding); the rows at `w.data` are
+    /// still what ``dequantize(_:row:into:)`` and ``BLASMatmul`` read, so keep them mapped, though
+    /// their pages may be released (see `GGUFFile.releasePages(of:)`).
     ///
-    /// On Linux any other matrix of at least 2 MiB is copied as it is into memory advised for
-    /// transparent huge pages, and the returned value's `data` points at the copy: a product
-    /// streams the matrix with one TLB entry per 2 MiB rather than per 4 KiB page (LLaMA 3 1B
-    /// Q4_0 decoding about 10% faster, measured with its Q4_0 copies). After either copy the
-    /// bytes `w` was made from are no longer read by the products (``WeightMatrix/isCopy``).
+    /// A type whose native dot reads a repacked block layout (Q3_K in the native x86 build) is
+    /// copied block by block into that layout, and on Linux any other matrix of at least 2 MiB is
+    /// copied as it is into memory advised for transparent huge pages (a product then streams the
+    /// matrix with one TLB entry per 2 MiB rather than per 4 KiB page: LLaMA 3 1B Q4_0 decoding
+    /// about 10% faster, measured with its Q4_0 copies). The returned value's `data` points at
+    /// that copy, and everything reads it: products, ``dequantize(_:row:into:)``, BLAS. After any
+    /// copy the bytes `w` was made from are no longer read by the products
+    /// (``WeightMatrix/isCopy``).
     ///
     /// Copies belong to the returned value and are made with `pool`'s threads. `copied`, when
     /// given, receives each range of `w`'s bytes (offsets from `w.data`) as soon as the copy has
@@ -135,11 +138,14 @@ public enum Kernels {
             return WeightMatrix(w, interleaved: InterleavedBlocks(w, pool: pool, copied: copied))
         }
         #endif
+        let repacked = w.format.repacked
+        var copies = repacked != nil
         #if os(Linux)
-        if w.rows * w.rowBytes >= WeightStorage.alignment {
-            return WeightMatrix(w, copy: WeightCopy(w, pool: pool, copied: copied))
-        }
+        copies = copies || w.rows * w.rowBytes >= WeightStorage.alignment
         #endif
+        if copies {
+            return WeightMatrix(w, copy: WeightCopy(w, repacked: repacked, pool: pool, copied: copied))
+        }
         return w
     }
 }

@@ -1,7 +1,8 @@
 import GGUF
 
 /// A read-only view of a 2-D weight matrix as stored in GGUF: `rows` rows of `columns` elements
-/// each, row-major, blocks as in the file.
+/// each, row-major, blocks as in the file (or, after ``Kernels/prepared(_:pool:copied:)``, as the
+/// native kernels read them).
 ///
 /// The view does not own its memory: keep the ``GGUF/GGUFFile`` (or whatever holds the bytes)
 /// alive while the matrix is used. It is a plain value and safe to share between threads, since
@@ -22,7 +23,8 @@ public struct WeightMatrix: @unchecked Sendable {
     /// The interleaved copy the products read instead of `data`, when ``Kernels/prepared(_:pool:)``
     /// made one.
     let interleaved: InterleavedBlocks?
-    /// The memory `data` points into when ``Kernels/prepared(_:pool:)`` copied the matrix as it is.
+    /// The memory `data` points into when ``Kernels/prepared(_:pool:)`` copied the matrix, as it
+    /// is or repacked (then `format` is the repacked layout's).
     private let copy: WeightCopy?
 
     /// Whether the products read a rearranged copy of the blocks made by
@@ -30,8 +32,8 @@ public struct WeightMatrix: @unchecked Sendable {
     public var isRearranged: Bool { interleaved != nil }
 
     /// Whether ``Kernels/prepared(_:pool:)`` made a copy that this value owns (rearranged, or the
-    /// same bytes in memory of its own at `data`): the bytes it was made from are no longer read
-    /// by the products.
+    /// same blocks in memory of its own at `data`, as they were or repacked within each block):
+    /// the bytes it was made from are no longer read by the products.
     public var isCopy: Bool { interleaved != nil || copy != nil }
 
     /// Describes `rows` × `columns` elements of `type` starting at `data`.
@@ -59,25 +61,23 @@ public struct WeightMatrix: @unchecked Sendable {
 
     /// `matrix` with `interleaved` as the copy its products read.
     init(_ matrix: WeightMatrix, interleaved: InterleavedBlocks) {
-        type = matrix.type
-        rows = matrix.rows
-        columns = matrix.columns
-        data = matrix.data
-        rowBytes = matrix.rowBytes
-        format = matrix.format
-        self.interleaved = interleaved
-        copy = nil
+        self.init(matrix, data: matrix.data, format: matrix.format, interleaved: interleaved, copy: nil)
     }
 
-    /// `matrix` reading its rows from `copy`, which holds the same bytes.
+    /// `matrix` reading its rows from `copy`, which holds the same values.
     init(_ matrix: WeightMatrix, copy: WeightCopy) {
+        self.init(matrix, data: UnsafeRawPointer(copy.bytes), format: copy.format, interleaved: nil, copy: copy)
+    }
+
+    private init(_ matrix: WeightMatrix, data: UnsafeRawPointer, format: any BlockFormat.Type, interleaved: InterleavedBlocks?,
+                 copy: WeightCopy?) {
         type = matrix.type
         rows = matrix.rows
         columns = matrix.columns
-        data = UnsafeRawPointer(copy.bytes)
+        self.data = data
         rowBytes = matrix.rowBytes
-        format = matrix.format
-        interleaved = nil
+        self.format = format
+        self.interleaved = interleaved
         self.copy = copy
     }
 

@@ -23,24 +23,33 @@ enum WeightStorage {
     }
 }
 
-/// A matrix's bytes copied as they are into ``WeightStorage``, freed with the last
-/// ``WeightMatrix`` that reads them.
+/// A matrix's blocks copied into ``WeightStorage``, as they are or in their format's repacked
+/// layout, freed with the last ``WeightMatrix`` that reads them.
 final class WeightCopy: @unchecked Sendable {
     /// The copy; written once in `init`, read-only afterwards.
     let bytes: UnsafeMutableRawPointer
+    /// The layout of the copied blocks.
+    let format: any BlockFormat.Type
 
-    /// Copies `matrix`'s rows in slices split over `pool`, passing `copied` each slice's range of
+    /// Copies `matrix`'s blocks, in the layout of `repacked` when given (a repacking of
+    /// `matrix.format`), in slices split over `pool`, passing `copied` each slice's range of
     /// bytes once it is done.
-    init(_ matrix: WeightMatrix, pool: ThreadPool, copied: ((Range<Int>) -> Void)?) {
+    init(_ matrix: WeightMatrix, repacked: (any RepackedFormat.Type)?, pool: ThreadPool, copied: ((Range<Int>) -> Void)?) {
         let count = matrix.rows * matrix.rowBytes
         let bytes = WeightStorage.allocate(byteCount: count)
-        let slice = 1 << 20
+        let blockBytes = matrix.format.blockBytes
+        let slice = (1 << 20) / blockBytes * blockBytes
         pool.parallelFor((count + slice - 1) / slice) { i in
-            let start = i * slice
-            (bytes + start).copyMemory(from: matrix.data + start, byteCount: min(slice, count - start))
-            copied?(start..<min(count, start + slice))
+            let start = i * slice, size = min(slice, count - start)
+            if let repacked {
+                repacked.repack(matrix.data + start, bytes + start, blocks: size / blockBytes)
+            } else {
+                (bytes + start).copyMemory(from: matrix.data + start, byteCount: size)
+            }
+            copied?(start..<start + size)
         }
         self.bytes = bytes
+        format = repacked ?? matrix.format
     }
 
     deinit { bytes.deallocate() }

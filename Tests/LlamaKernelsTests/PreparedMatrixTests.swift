@@ -4,8 +4,9 @@ import GGUF
 import Testing
 
 /// `Kernels.prepared`: the rearranged Q4_0, Q4_1, Q5_0 and Q5_1 layout of the native x86 build gives the products of
-/// the plain layout, to float rounding, on one thread or several, one row or a batch; on Linux a
-/// large matrix of another type is copied byte for byte and gives the same products exactly.
+/// the plain layout, to float rounding, on one thread or several, one row or a batch; the repacked
+/// Q3_K blocks and, on Linux, a large matrix of another type copied byte for byte give the same
+/// products exactly.
 @Suite struct PreparedMatrixTests {
     /// A native build (one that needs CPU features) rearranges Q4_0, Q4_1, Q5_0 and Q5_1; the portable build does not.
     static let rearranges = !Kernels.requiredCPUFeatures.isEmpty
@@ -45,6 +46,45 @@ import Testing
             let row = Array(x[b * columns..<(b + 1) * columns])
             #expect(Array(batched[b * rows..<(b + 1) * rows]) == MatrixProductTests.matvec(prepared, row, pool: MatrixProductTests.singleThread), "batch row \(b)")
         }
+    }
+
+    /// Q3_K's native dot reads a repacked block layout: a native build copies any Q3_K matrix into
+    /// it, the copy decodes to the same values, and its products equal the file layout's bit for
+    /// bit (the same integer products and float operations per block); the portable build leaves
+    /// small matrices as they are.
+    @Test func repackedMatricesKeepTheirValuesAndProducts() throws {
+        let rows = 40, columns = 768, batch = 6
+        let c = try MatrixProductTests.makeMatrix(.q3_K, rows: rows, columns: columns, seed: 37)
+        defer { c.free() }
+        let prepared = Kernels.prepared(c.matrix, pool: MatrixProductTests.threePools)
+        #expect(prepared.isCopy == Self.rearranges && !prepared.isRearranged)
+        #expect((memcmp(prepared.data, c.matrix.data, rows * c.matrix.rowBytes) != 0) == Self.rearranges)
+
+        var decoded = [Float](repeating: .nan, count: columns)
+        for r in 0..<rows {
+            try decoded.withUnsafeMutableBufferPointer { try Kernels.dequantize(prepared, row: r, into: $0.baseAddress!) }
+            let expected = Array(c.decoded[r * columns..<(r + 1) * columns])
+            #expect(decoded.indices.filter { decoded[$0] != expected[$0] }.isEmpty, "row \(r)")
+        }
+        // Encoding through the repacked layout gives the file layout's blocks repacked.
+        if let repacked = Kernels.format(for: .q3_K)!.repacked {
+            let row = Array(c.decoded[0..<columns])
+            var direct = [UInt8](repeating: 0, count: c.matrix.rowBytes), viaFile = direct
+            direct.withUnsafeMutableBytes { repacked.quantize(row, $0.baseAddress!, blocks: columns / 256) }
+            let file = try quantized(row, as: .q3_K)
+            file.withUnsafeBytes { f in viaFile.withUnsafeMutableBytes { repacked.repack(f.baseAddress!, $0.baseAddress!, blocks: columns / 256) } }
+            #expect(direct == viaFile)
+        }
+
+        var rng = SeededGenerator(seed: 38)
+        let x = (0..<batch * columns).map { _ in rng.gaussian() }
+        for b in 0..<batch {
+            let row = Array(x[b * columns..<(b + 1) * columns])
+            #expect(MatrixProductTests.matvec(prepared, row, pool: MatrixProductTests.threePools)
+                == MatrixProductTests.matvec(c.matrix, row, pool: MatrixProductTests.singleThread), "batch row \(b)")
+        }
+        #expect(Self.batchProduct(prepared, x, batch: batch, pool: MatrixProductTests.threePools)
+            == Self.batchProduct(c.matrix, x, batch: batch, pool: MatrixProductTests.singleThread))
     }
 
     @Test func otherMatricesAreLeftAsTheyAre() throws {

@@ -9,14 +9,14 @@ extension Q6_KFormat: KQuantKernel {
 
     /// The sixteen signed group scales.
     @inline(__always)
-    static func header(_ w: UnsafeRawPointer) -> __m128i {
-        w.loadUnaligned(fromByteOffset: 192, as: SIMD2<Int64>.self)
+    static func header(_ w: UnsafeRawPointer) -> GroupHeader {
+        GroupHeader(signed: w.loadUnaligned(fromByteOffset: 192, as: SIMD2<Int64>.self))
     }
 
     /// Steps 4h..<4h+4 take their low four bits from the 64 bytes at 64h (low nibbles, then
     /// high nibbles) and their top two from the 32 bytes at 128 + 32h (bits 2·(s mod 4) and up).
     @inline(__always)
-    static func step(_ w: UnsafeRawPointer, _ scales: __m128i, _ s: Int) -> (codes: __m256i, scales: __m256i) {
+    static func step(_ w: UnsafeRawPointer, _ header: GroupHeader, _ s: Int) -> (codes: __m256i, scales: __m256i) {
         let h = s / 4, quarter = s % 4
         let nibble = _mm256_set1_epi8(0x0F)
         let lows = load256(w, h * 64 + (quarter % 2) * 32)
@@ -26,11 +26,11 @@ extension Q6_KFormat: KQuantKernel {
         let shifted = quarter < 2 ? _mm256_slli_epi16(high, Int32(4 - 2 * quarter))
             : quarter == 2 ? high : _mm256_srli_epi16(high, 2)
         let codes = _mm256_or_si256(low, _mm256_and_si256(shifted, _mm256_set1_epi8(0x30)))
-        return (codes, laneScales(scales, 2 * s, 2 * s + 1))
+        return (codes, header.scales.lanes(s))
     }
 
     @inline(__always)
-    static func groupWeights(_ w: UnsafeRawPointer, _ scales: __m128i) -> __m256i { _mm256_cvtepi8_epi16(scales) }
+    static func groupWeights(_ w: UnsafeRawPointer, _ header: GroupHeader) -> __m256i { header.groupWeights }
 
     @inline(__always)
     static func productScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, 208, a) }

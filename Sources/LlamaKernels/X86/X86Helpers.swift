@@ -120,20 +120,6 @@ func laneScales(_ scales: __m256i, _ k: Int) -> __m256i {
     #endif
 }
 
-/// Bytes `first` and `second` of `scales` (signed sub-block scales, one byte each) laid out for
-/// ``accumulate(_:_:_:scales:)``: one byte shuffle and one sign extension, where building the
-/// vector from two scalars took twice as many instructions per 32 weights.
-@inline(__always)
-func laneScales(_ scales: __m128i, _ first: Int, _ second: Int) -> __m256i {
-    let f = 0x0101_0101_0101_0101 &* UInt64(first), s = 0x0101_0101_0101_0101 &* UInt64(second)
-    #if LLAMA_AVX512_VNNI
-    let pattern = (f & 0xFFFF_FFFF) | (s << 32)
-    return _mm256_cvtepi8_epi32(_mm_shuffle_epi8(scales, _mm_cvtsi64_si128(Int64(bitPattern: pattern))))
-    #else
-    return _mm256_cvtepi8_epi16(_mm_shuffle_epi8(scales, _mm_set_epi64x(Int64(bitPattern: s), Int64(bitPattern: f))))
-    #endif
-}
-
 /// `offsets` + Σ weight[g] × sum[g] over the sixteen 16-element groups of the Q8_K activation
 /// block `a` (`weights` sixteen Int16 lanes), times `scale`: the K-quants' minimum or offset term.
 /// One VPMADDWD leaves eight partial sums, kept in a vector and summed across once per row: as a
