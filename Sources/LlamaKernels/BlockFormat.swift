@@ -46,6 +46,20 @@ protocol RepackedFormat: BlockFormat {
     static func repack(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, blocks: Int)
 }
 
+extension RepackedFormat {
+    /// Encodes `blocks` blocks with `original`, the format this one repacks, repacking each
+    /// into `dst`: the encoding of ``BlockFormat/quantize(_:_:blocks:)``.
+    static func quantize(through original: any BlockFormat.Type, _ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer,
+                         blocks: Int) {
+        let block = UnsafeMutableRawPointer.allocate(byteCount: blockBytes, alignment: 32)
+        defer { block.deallocate() }
+        for b in 0..<blocks {
+            original.quantize(src + b * blockElements, block, blocks: 1)
+            repack(block, dst + b * blockBytes, blocks: 1)
+        }
+    }
+}
+
 extension BlockFormat {
     /// Bytes of encoded activation that line up with one weight block (a K-quant block with one
     /// Q8_K block, a Q4_0 block with one Q8x32 block, a float "block" of one element with one float).

@@ -72,3 +72,41 @@ private func scale(_ x: UnsafePointer<Float>, count: Int) -> (d: Float, inverse:
 func roundToInt8(_ value: Float) -> Int8 {
     Int8(max(-127, min(127, value.rounded())))
 }
+
+/// ``Q8xK`` with each block's values in group order, for the repacked K-quants whose 32-weight
+/// steps take two weights of every 16-weight group: value `16g + 2s + t` (group g, t = 0, 1) is
+/// stored at position `32s + 2g + t`, so a step's 32 bytes meet all sixteen groups, two bytes
+/// each. Scale and group sums as in ``Q8xK``.
+enum Q8xKGrouped: ActivationFormat {
+    static var blockElements: Int { 256 }
+    static var blockBytes: Int { 292 }
+
+    static func encode(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
+        Q8xK.encode(src, dst, blocks: blocks)
+        let natural = UnsafeMutableRawPointer.allocate(byteCount: 256, alignment: 32)
+        defer { natural.deallocate() }
+        for b in 0..<blocks {
+            let values = dst + b * 292 + Q8xK.valuesOffset
+            natural.copyMemory(from: values, byteCount: 256)
+            groupOrder(natural, values)
+        }
+    }
+}
+
+/// Writes the 256 bytes at `natural` to `grouped` in group order (see ``Q8xKGrouped``): the
+/// pair of bytes `2s, 2s + 1` of each 16-byte group `g` goes to pair `g` of 32-byte step `s`.
+func groupOrder(_ natural: UnsafeRawPointer, _ grouped: UnsafeMutableRawPointer) {
+    for s in 0..<8 {
+        for g in 0..<16 {
+            let pair = natural.loadUnaligned(fromByteOffset: 16 * g + 2 * s, as: UInt16.self)
+            grouped.storeBytes(of: pair, toByteOffset: 32 * s + 2 * g, as: UInt16.self)
+        }
+    }
+}
+
+/// Where weight `e` (0..<256) of a block lies in group order: step `(e mod 16) / 2`, byte
+/// `2·(e / 16) + e mod 2` of its 32.
+@inline(__always)
+func groupOrderPosition(_ e: Int) -> (step: Int, byte: Int) {
+    ((e % 16) / 2, 2 * (e / 16) + e % 2)
+}

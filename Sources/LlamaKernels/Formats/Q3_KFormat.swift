@@ -73,7 +73,7 @@ enum Q3_KFormat: BlockFormat {
     }
 
     #if LLAMA_AVX2
-    /// The codes regrouped for the native dot (`X86/Q3_KRepacked.swift`).
+    /// The codes in group order and regrouped for the native dot (`X86/Q3_KRepacked.swift`).
     static var repacked: (any RepackedFormat.Type)? { Q3_KRepacked.self }
 
     /// Four activation rows at a time share each block's unpacking (`X86/KQuantKernel.swift`).

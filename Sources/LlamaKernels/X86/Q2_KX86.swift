@@ -10,6 +10,8 @@ import _Builtin_intrinsics.intel
 /// (code × 4, at most 12) and steps 2 and 3 share one shift by four, so five operations unpack
 /// four steps where eight did. The other steps' scales are multiplied by 4 to match, and the
 /// block's products are 4 times the dot, taken back in its float scale.
+///
+/// Matrices prepared for the products read ``Q2_KRepacked`` instead.
 extension Q2_KFormat: KQuantKernel {
     static var offsetFactor: Float { 1 }
 
@@ -27,6 +29,12 @@ extension Q2_KFormat: KQuantKernel {
         let odd = quarter % 2 == 1
         let codes = _mm256_and_si256(source, _mm256_set1_epi8(odd ? 0x0C : 0x03))
         return (codes, (odd ? header.scales : header.scales.shifted(2)).lanes(s))
+    }
+
+    /// Step s's codes shifted down: bits 2·(s mod 4) of the 32 bytes at 16 + 32·(s / 4).
+    @inline(__always)
+    static func codes(_ w: UnsafeRawPointer, _ s: Int) -> __m256i {
+        shiftBytesRight(load256(w, 16 + (s / 4) * 32), Int32(2 * (s % 4)), mask: _mm256_set1_epi8(3))
     }
 
     @inline(__always)

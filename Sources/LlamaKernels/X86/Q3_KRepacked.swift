@@ -2,45 +2,45 @@
 import _Builtin_intrinsics.intel
 import GGUF
 
-/// Q3_K blocks with their 3-bit codes regrouped so that the native dot unpacks six of a block's
-/// eight steps with one AND each: the same 110 bytes per block, the same values.
+/// Q3_K blocks with their 3-bit codes in group order (``GroupOrderKQuant``) and regrouped so
+/// that most steps unpack with one AND: the same 110 bytes per block, the same values.
 ///
-/// Let c_s be the code of weight 32·s + j stored unsigned (low two bits + 4 × high bit, 0...7,
-/// the weight's code + 4). Byte j of the first 32 bytes holds c_0 | c_1 << 3 | (c_6 & 3) << 6; of
-/// the next 32, c_2 | c_3 << 3 | (c_7 & 3) << 6; of the third, c_4 | c_5 << 3 | (c_6 >> 2) << 6 |
-/// (c_7 >> 2) << 7. Bytes 96..<110, the scales and `d`, are the file's (``Q3_KFormat``).
+/// Let c_s be the code stored unsigned (low two bits + 4 × high bit, 0...7, the weight's code
+/// + 4) of byte j of step s in group order (``groupOrderPosition(_:)``). Byte j of the first 32
+/// bytes holds c_0 | c_1 << 3 | (c_6 & 3) << 6; of the next 32, c_2 | c_3 << 3 | (c_7 & 3) << 6;
+/// of the third, c_4 | c_5 << 3 | (c_6 >> 2) << 6 | (c_7 >> 2) << 7. Bytes 96..<110, the scales
+/// and `d`, are the file's (``Q3_KFormat``).
 ///
-/// Odd steps are masked where they lie (code × 8, at most 56) and steps 6 and 7 assembled at
-/// four bits up (code × 16, at most 112, still within `dpbusd`'s unsigned bound); the other
-/// steps' scales are multiplied to match (by 16 and 2), and the block's products are 16 times
-/// the dot, taken back in its float scale. The file's layout took five or six operations a step.
+/// Steps 0, 2 and 4 unpack with one AND, 1 and 3 too, masked where they lie (code × 8, the
+/// scaled accumulator: two steps of pair sums of at most 2 × 56 × 128 stay within Int16), 5 with
+/// a shift more, 6 and 7 from two places; the plain accumulator's six steps reach at most
+/// 6 × 2 × 7 × 128.
 enum Q3_KRepacked: RepackedFormat {
-    typealias Activation = Q8xK
+    typealias Activation = Q8xKGrouped
     static var type: GGMLType { .q3_K }
     static var blockElements: Int { 256 }
     static var blockBytes: Int { 110 }
 
     static func repack(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, blocks: Int) {
+        let natural = UnsafeMutableRawPointer.allocate(byteCount: 512, alignment: 32), grouped = natural + 256
+        defer { natural.deallocate() }
         let two = _mm256_set1_epi8(3), one = _mm256_set1_epi8(1)
         for b in 0..<blocks {
             let from = src + b * 110, to = dst + b * 110
-            let high = load256(from, 0)
-            func code(_ s: Int) -> __m256i {
-                let low = shiftBytesRight(load256(from, 32 + (s / 4) * 32), Int32(2 * (s % 4)), mask: two)
-                return _mm256_or_si256(low, _mm256_slli_epi16(shiftBytesRight(high, Int32(s), mask: one), 2))
-            }
-            func join(_ first: Int, _ second: Int) -> __m256i { _mm256_or_si256(code(first), _mm256_slli_epi16(code(second), 3)) }
-            let c6 = code(6), c7 = code(7)
-            let top = { (c: __m256i, shift: Int32) in _mm256_slli_epi16(_mm256_and_si256(c, two), shift) }
-            let bit = { (c: __m256i, shift: Int32) in _mm256_slli_epi16(shiftBytesRight(c, 2, mask: one), shift) }
-            to.storeBytes(of: _mm256_or_si256(join(0, 1), top(c6, 6)), as: __m256i.self)
-            to.storeBytes(of: _mm256_or_si256(join(2, 3), top(c7, 6)), toByteOffset: 32, as: __m256i.self)
-            to.storeBytes(of: _mm256_or_si256(join(4, 5), _mm256_or_si256(bit(c6, 6), bit(c7, 7))), toByteOffset: 64, as: __m256i.self)
+            for s in 0..<8 { (natural + 32 * s).storeBytes(of: Q3_KFormat.codes(from, s), as: __m256i.self) }
+            groupOrder(natural, grouped)
+            let code = { (s: Int) in load256(grouped, 32 * s) }
+            let join = { (first: Int, second: Int) in _mm256_or_si256(code(first), _mm256_slli_epi16(code(second), 3)) }
+            let top = { (s: Int) in _mm256_slli_epi16(_mm256_and_si256(code(s), two), 6) }
+            let bit = { (s: Int, shift: Int32) in _mm256_slli_epi16(shiftBytesRight(code(s), 2, mask: one), shift) }
+            to.storeBytes(of: _mm256_or_si256(join(0, 1), top(6)), as: __m256i.self)
+            to.storeBytes(of: _mm256_or_si256(join(2, 3), top(7)), toByteOffset: 32, as: __m256i.self)
+            to.storeBytes(of: _mm256_or_si256(join(4, 5), _mm256_or_si256(bit(6, 6), bit(7, 7))), toByteOffset: 64, as: __m256i.self)
             (to + 96).copyMemory(from: from + 96, byteCount: 14)
         }
     }
 
-    /// The unsigned code (0...7) of weight 32·`s` + `j` of the block at `block`.
+    /// The unsigned code (0...7) of byte `j` of step `s` of the block at `block`.
     @inline(__always)
     static func storedCode(_ block: UnsafeRawPointer, _ s: Int, _ j: Int) -> Int {
         let byte = { (k: Int) in Int(block.load(fromByteOffset: 32 * k + j, as: UInt8.self)) }
@@ -59,18 +59,14 @@ enum Q3_KRepacked: RepackedFormat {
             let out = dst + b * 256
             let d = half(block, 108)
             for e in 0..<256 {
-                out[e] = d * Float(Q3_KFormat.scale(block, e / 16)) * Float(storedCode(block, e / 32, e % 32) - 4)
+                let (s, j) = groupOrderPosition(e)
+                out[e] = d * Float(Q3_KFormat.scale(block, e / 16)) * Float(storedCode(block, s, j) - 4)
             }
         }
     }
 
     static func quantize(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
-        let file = UnsafeMutableRawPointer.allocate(byteCount: 110, alignment: 32)
-        defer { file.deallocate() }
-        for b in 0..<blocks {
-            Q3_KFormat.quantize(src + b * 256, file, blocks: 1)
-            repack(file, dst + b * 110, blocks: 1)
-        }
+        quantize(through: Q3_KFormat.self, src, dst, blocks: blocks)
     }
 
     static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
@@ -83,39 +79,37 @@ enum Q3_KRepacked: RepackedFormat {
     }
 }
 
-extension Q3_KRepacked: KQuantKernel {
+extension Q3_KRepacked: GroupOrderKQuant {
     static var offsetFactor: Float { 4 }
+    static var scaledShift: Int32 { 3 }
+
+    /// The sixteen signed scales as Int16, which also weight the group sums.
+    @inline(__always)
+    static func header(_ w: UnsafeRawPointer) -> __m256i { _mm256_cvtepi8_epi16(Q3_KFormat.scaleBytes(w)) }
 
     @inline(__always)
-    static func header(_ w: UnsafeRawPointer) -> GroupHeader { Q3_KFormat.header(w) }
-
-    @inline(__always)
-    static func step(_ w: UnsafeRawPointer, _ header: GroupHeader, _ s: Int) -> (codes: __m256i, scales: __m256i) {
+    static func step(_ w: UnsafeRawPointer, _ s: Int) -> (codes: __m256i, scaled: Bool) {
         let mask = { (bits: Int8) in _mm256_set1_epi8(bits) }
+        let bits = { (k: Int, shift: Int32, m: Int8) in _mm256_and_si256(_mm256_srli_epi16(load256(w, 32 * k), shift), mask(m)) }
         switch s {
-        case 6:
-            let low = _mm256_and_si256(_mm256_srli_epi16(load256(w, 0), 2), mask(0x30))
-            return (_mm256_or_si256(low, _mm256_and_si256(load256(w, 64), mask(0x40))), header.scales.lanes(s))
-        case 7:
-            let low = _mm256_and_si256(_mm256_srli_epi16(load256(w, 32), 2), mask(0x30))
-            let high = _mm256_and_si256(_mm256_srli_epi16(load256(w, 64), 1), mask(0x40))
-            return (_mm256_or_si256(low, high), header.scales.lanes(s))
-        default:
-            let packed = load256(w, 32 * (s / 2))
-            return s % 2 == 0 ? (_mm256_and_si256(packed, mask(7)), header.scales.shifted(4).lanes(s))
-                : (_mm256_and_si256(packed, mask(0x38)), header.scales.shifted(1).lanes(s))
+        case 5: return (bits(2, 3, 7), false)
+        case 6: return (_mm256_or_si256(bits(0, 6, 3), bits(2, 4, 4)), false)
+        case 7: return (_mm256_or_si256(bits(1, 6, 3), bits(2, 5, 4)), false)
+        default: return (_mm256_and_si256(load256(w, 32 * (s / 2)), mask(s % 2 == 0 ? 7 : 0x38)), s % 2 == 1)
         }
     }
 
     @inline(__always)
-    static func groupWeights(_ w: UnsafeRawPointer, _ header: GroupHeader) -> __m256i { header.groupWeights }
+    static func groupScales(_ header: __m256i) -> __m256i { header }
 
     @inline(__always)
-    static func productScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 {
-        _mm256_mul_ps(blockScale(w, 108, a), _mm256_set1_ps(1.0 / 16))
-    }
+    static func groupWeights(_ header: __m256i) -> __m256i { header }
+
+    @inline(__always)
+    static func productScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, 108, a) }
 
     @inline(__always)
     static func offsetScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, 108, a) }
 }
+
 #endif

@@ -1,0 +1,118 @@
+#if LLAMA_AVX2
+import _Builtin_intrinsics.intel
+
+/// A repacked K-quant whose eight 32-weight steps each take two weights of every 16-weight group
+/// (group order, as ``Q8xKGrouped`` orders the activation): a step's `maddubs` with its 32
+/// activation bytes leaves in each 16-bit lane the pair sum of one group, so the group scales
+/// multiply once per block rather than once per step.
+///
+/// Steps add up in two Int16 accumulators, one for codes as stored and one for codes a format
+/// masks where they lie, `scaledShift` bits up (exactly 2^`scaledShift` times the codes, so the
+/// shift back is exact); the formats keep both sums within Int16. One multiply-add by the group
+/// scales then gives the block's products; the float terms are ``KQuantKernel``'s.
+protocol GroupOrderKQuant {
+    /// What the steps of one block share: its unpacked scales.
+    associatedtype Header
+    /// Bytes of one block.
+    static var blockBytes: Int { get }
+    /// The multiple of the weighted group sums subtracted from the products.
+    static var offsetFactor: Float { get }
+    /// How many bits up the scaled steps' codes lie.
+    static var scaledShift: Int32 { get }
+    /// The block at `w`'s shared unpacking.
+    static func header(_ w: UnsafeRawPointer) -> Header
+    /// Step `s`'s 32 unsigned codes in group order, and whether they are the scaled ones.
+    static func step(_ w: UnsafeRawPointer, _ s: Int) -> (codes: __m256i, scaled: Bool)
+    /// The sixteen Int16 group scales.
+    static func groupScales(_ header: Header) -> __m256i
+    /// The sixteen Int16 weights of the Q8_K group sums in the block's offset term.
+    static func groupWeights(_ header: Header) -> __m256i
+    /// The scale of the block's integer products, with the activation block `a`'s, in all lanes.
+    static func productScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256
+    /// The scale of the block's offset term, with the activation block `a`'s, in all lanes.
+    static func offsetScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256
+}
+
+extension GroupOrderKQuant {
+    /// The dot of `blocks` weight blocks with one ``Q8xKGrouped`` activation row.
+    @inline(__always)
+    static func dotKernel(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        var sum = _mm256_setzero_ps(), offsets = sum
+        for b in 0..<blocks {
+            let w = weights + b * blockBytes, a = activation + b * Q8xKGrouped.blockBytes
+            prefetchAhead(w, bytes: blockBytes)
+            var plain = _mm256_setzero_si256(), scaled = plain
+            for s in 0..<8 {
+                let (codes, isScaled) = step(w, s)
+                add(&plain, &scaled, codes, a, s, isScaled)
+            }
+            finishBlock(&sum, &offsets, plain, scaled, w, header(w), a)
+        }
+        return finishRow(sum, offsets)
+    }
+
+    /// ``dotKernel(_:_:blocks:)`` of one weight row with `rows` activation rows
+    /// `activationStride` bytes apart, into `out[0]`, `out[outStride]`, …: four rows at a time
+    /// share each step's codes, and each row keeps the single-row operations and order, so the
+    /// results equal the single-row dot's bit for bit.
+    @inline(__always)
+    static func dotRowsKernel(_ weights: UnsafeRawPointer, _ activations: UnsafeRawPointer, activationStride: Int,
+                              rows: Int, blocks: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        var i = 0
+        while i + 4 <= rows {
+            let a0 = activations + i * activationStride, a1 = a0 + activationStride
+            let a2 = a1 + activationStride, a3 = a2 + activationStride
+            var s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0
+            var o0 = s0, o1 = s0, o2 = s0, o3 = s0
+            for b in 0..<blocks {
+                let w = weights + b * blockBytes, x = b * Q8xKGrouped.blockBytes
+                var p0 = _mm256_setzero_si256(), q0 = p0, p1 = p0, q1 = p0, p2 = p0, q2 = p0, p3 = p0, q3 = p0
+                for s in 0..<8 {
+                    let (codes, isScaled) = step(w, s)
+                    add(&p0, &q0, codes, a0 + x, s, isScaled)
+                    add(&p1, &q1, codes, a1 + x, s, isScaled)
+                    add(&p2, &q2, codes, a2 + x, s, isScaled)
+                    add(&p3, &q3, codes, a3 + x, s, isScaled)
+                }
+                let header = header(w)
+                finishBlock(&s0, &o0, p0, q0, w, header, a0 + x)
+                finishBlock(&s1, &o1, p1, q1, w, header, a1 + x)
+                finishBlock(&s2, &o2, p2, q2, w, header, a2 + x)
+                finishBlock(&s3, &o3, p3, q3, w, header, a3 + x)
+            }
+            let o = out + i * outStride
+            o[0] = finishRow(s0, o0)
+            o[outStride] = finishRow(s1, o1)
+            o[2 * outStride] = finishRow(s2, o2)
+            o[3 * outStride] = finishRow(s3, o3)
+            i += 4
+        }
+        while i < rows {
+            out[i * outStride] = dotKernel(weights, activations + i * activationStride, blocks: blocks)
+            i += 1
+        }
+    }
+
+    /// Adds step `s`'s pair sums with the activation block `a` to the accumulator its codes use.
+    @inline(__always)
+    private static func add(_ plain: inout __m256i, _ scaled: inout __m256i, _ codes: __m256i, _ a: UnsafeRawPointer,
+                            _ s: Int, _ isScaled: Bool) {
+        let pairs = _mm256_maddubs_epi16(codes, load256(a, Q8xK.valuesOffset + 32 * s))
+        if isScaled { scaled = _mm256_add_epi16(scaled, pairs) } else { plain = _mm256_add_epi16(plain, pairs) }
+    }
+
+    /// Adds one block's products and offset term, for the activation block `a`.
+    @inline(__always)
+    private static func finishBlock(_ sum: inout __m256, _ offsets: inout __m256, _ plain: __m256i, _ scaled: __m256i,
+                                    _ w: UnsafeRawPointer, _ header: Header, _ a: UnsafeRawPointer) {
+        let pairs = _mm256_add_epi16(plain, _mm256_srai_epi16(scaled, scaledShift))
+        sum = accumulate(sum, _mm256_madd_epi16(pairs, groupScales(header)), scale: productScale(w, a))
+        offsets = accumulateGroupSums(offsets, groupWeights(header), a, scale: offsetScale(w, a))
+    }
+
+    @inline(__always)
+    private static func finishRow(_ sum: __m256, _ offsets: __m256) -> Float {
+        horizontalSum(_mm256_fnmadd_ps(offsets, _mm256_set1_ps(offsetFactor), sum))
+    }
+}
+#endif

@@ -1,0 +1,99 @@
+#if LLAMA_AVX2
+import _Builtin_intrinsics.intel
+import GGUF
+
+/// Q2_K blocks with their codes in group order (``GroupOrderKQuant``): the same 84 bytes per
+/// block, the same values. Byte j of the 32 bytes at 16 + 32·h holds, at bits 2·q, the code of
+/// byte j of step 4·h + q in group order (``groupOrderPosition(_:)``); the scale and minimum
+/// bytes (0..<16) and `d`, `dmin` (80..<84) are the file's (``Q2_KFormat``).
+///
+/// Steps 1 and 3 of each 32 bytes are masked where they lie (code × 4, the scaled accumulator),
+/// 2 and 3 share one shift by four: five operations unpack four steps. The accumulators' sums
+/// stay within Int16: four steps of pair sums of at most 2 × 12 × 128.
+enum Q2_KRepacked: RepackedFormat {
+    typealias Activation = Q8xKGrouped
+    static var type: GGMLType { .q2_K }
+    static var blockElements: Int { 256 }
+    static var blockBytes: Int { 84 }
+
+    static func repack(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, blocks: Int) {
+        let natural = UnsafeMutableRawPointer.allocate(byteCount: 512, alignment: 32), grouped = natural + 256
+        defer { natural.deallocate() }
+        for b in 0..<blocks {
+            let from = src + b * 84, to = dst + b * 84
+            for s in 0..<8 { (natural + 32 * s).storeBytes(of: Q2_KFormat.codes(from, s), as: __m256i.self) }
+            groupOrder(natural, grouped)
+            for h in 0..<2 {
+                var packed = _mm256_setzero_si256()
+                for q in 0..<4 {
+                    packed = _mm256_or_si256(packed, _mm256_slli_epi16(load256(grouped, 32 * (4 * h + q)), Int32(2 * q)))
+                }
+                to.storeBytes(of: packed, toByteOffset: 16 + 32 * h, as: __m256i.self)
+            }
+            to.copyMemory(from: from, byteCount: 16)
+            (to + 80).copyMemory(from: from + 80, byteCount: 4)
+        }
+    }
+
+    /// The file layout's operations and order (``Q2_KFormat/dequantize(_:_:blocks:)``), so the
+    /// same floats.
+    static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int) {
+        for b in 0..<blocks {
+            let block = src + b * 84
+            let out = dst + b * 256
+            let d = half(block, 80), dmin = half(block, 82)
+            for e in 0..<256 {
+                let (s, j) = groupOrderPosition(e)
+                let packed = block.load(fromByteOffset: e / 16, as: UInt8.self)
+                let code = (block.load(fromByteOffset: 16 + 32 * (s / 4) + j, as: UInt8.self) >> UInt8(2 * (s % 4))) & 3
+                out[e] = d * Float(packed & 0x0F) * Float(code) - dmin * Float(packed >> 4)
+            }
+        }
+    }
+
+    static func quantize(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
+        quantize(through: Q2_KFormat.self, src, dst, blocks: blocks)
+    }
+
+    static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        dotKernel(weights, activation, blocks: blocks)
+    }
+
+    static func dotRows(_ weights: UnsafeRawPointer, _ activations: UnsafeRawPointer, activationStride: Int, rows: Int,
+                        blocks: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        dotRowsKernel(weights, activations, activationStride: activationStride, rows: rows, blocks: blocks, out, outStride: outStride)
+    }
+}
+
+extension Q2_KRepacked: GroupOrderKQuant {
+    static var offsetFactor: Float { 1 }
+    static var scaledShift: Int32 { 2 }
+
+    /// The sixteen scales (low nibbles) and minimums (high nibbles) as Int16.
+    @inline(__always)
+    static func header(_ w: UnsafeRawPointer) -> (scales: __m256i, minimums: __m256i) {
+        let packed = w.loadUnaligned(as: SIMD2<Int64>.self), nibble = _mm_set1_epi8(0x0F)
+        return (_mm256_cvtepu8_epi16(_mm_and_si128(packed, nibble)), _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(packed, 4), nibble)))
+    }
+
+    @inline(__always)
+    static func step(_ w: UnsafeRawPointer, _ s: Int) -> (codes: __m256i, scaled: Bool) {
+        let packed = load256(w, 16 + 32 * (s / 4)), quarter = s % 4
+        let source = quarter < 2 ? packed : _mm256_srli_epi16(packed, 4)
+        let scaled = quarter % 2 == 1
+        return (_mm256_and_si256(source, _mm256_set1_epi8(scaled ? 0x0C : 0x03)), scaled)
+    }
+
+    @inline(__always)
+    static func groupScales(_ header: (scales: __m256i, minimums: __m256i)) -> __m256i { header.scales }
+
+    @inline(__always)
+    static func groupWeights(_ header: (scales: __m256i, minimums: __m256i)) -> __m256i { header.minimums }
+
+    @inline(__always)
+    static func productScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, 80, a) }
+
+    @inline(__always)
+    static func offsetScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, 82, a) }
+}
+#endif
