@@ -5,7 +5,7 @@ import Testing
 
 /// `Kernels.prepared`: the rearranged Q4_0, Q4_1, Q5_0 and Q5_1 layout of the native x86 build gives the products of
 /// the plain layout, to float rounding, on one thread or several, one row or a batch, and so do the
-/// repacked Q2_K and Q3_K blocks; on Linux a large matrix of another type is copied byte for byte
+/// repacked Q2_K, Q3_K, Q4_K and Q5_K blocks; on Linux a large matrix of another type is copied byte for byte
 /// and gives the same products exactly.
 @Suite struct PreparedMatrixTests {
     /// A native build (one that needs CPU features) rearranges Q4_0, Q4_1, Q5_0 and Q5_1; the portable build does not.
@@ -48,11 +48,11 @@ import Testing
         }
     }
 
-    /// Q2_K's and Q3_K's native dots read a repacked block layout: a native build copies any such
+    /// The K-quants but Q6_K have native dots that read a repacked block layout: a native build copies any such
     /// matrix into it, the copy decodes to the same values, and its products agree with the file
     /// layout's to float rounding (the same integer products, summed in other lanes), a batch row
     /// for row bit for bit; the portable build leaves small matrices as they are.
-    @Test(arguments: [GGMLType.q2_K, .q3_K])
+    @Test(arguments: [GGMLType.q2_K, .q3_K, .q4_K, .q5_K])
     func repackedMatricesKeepTheirValuesAndProducts(_ type: GGMLType) throws {
         let rows = 40, columns = 768, batch = 6
         let c = try MatrixProductTests.makeMatrix(type, rows: rows, columns: columns, seed: 37)

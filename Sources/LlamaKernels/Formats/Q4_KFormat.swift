@@ -50,6 +50,9 @@ enum Q4_KFormat: BlockFormat {
     }
 
     #if LLAMA_AVX2
+    /// The codes in group order for the native dot (`X86/ScaleMinRepacked.swift`).
+    static var repacked: (any RepackedFormat.Type)? { Q4_KRepacked.self }
+
     /// Four activation rows at a time share each block's unpacking (`X86/KQuantKernel.swift`).
     static func dotRows(_ weights: UnsafeRawPointer, _ activations: UnsafeRawPointer, activationStride: Int, rows: Int,
                         blocks: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {

@@ -6,10 +6,12 @@ import _Builtin_intrinsics.intel
 /// activation bytes leaves in each 16-bit lane the pair sum of one group, so the group scales
 /// multiply once per block rather than once per step.
 ///
-/// Steps add up in two Int16 accumulators, one for codes as stored and one for codes a format
-/// masks where they lie, `scaledShift` bits up (exactly 2^`scaledShift` times the codes, so the
-/// shift back is exact); the formats keep both sums within Int16. One multiply-add by the group
-/// scales then gives the block's products; the float terms are ``KQuantKernel``'s.
+/// Steps add up in two Int16 accumulators, which a format assigns its steps to and combines into
+/// the block's Int32 products with the group scales (``products(_:_:_:)``): for instance one for
+/// codes as stored and one for codes masked where they lie, exactly 2^k times the codes, shifted
+/// back before one multiply-add; or two multiply-adds of four steps each where eight steps of
+/// pair sums would not fit. Each format states why its sums stay within Int16. The float terms
+/// are ``KQuantKernel``'s.
 protocol GroupOrderKQuant {
     /// What the steps of one block share: its unpacked scales.
     associatedtype Header
@@ -17,14 +19,12 @@ protocol GroupOrderKQuant {
     static var blockBytes: Int { get }
     /// The multiple of the weighted group sums subtracted from the products.
     static var offsetFactor: Float { get }
-    /// How many bits up the scaled steps' codes lie.
-    static var scaledShift: Int32 { get }
     /// The block at `w`'s shared unpacking.
     static func header(_ w: UnsafeRawPointer) -> Header
-    /// Step `s`'s 32 unsigned codes in group order, and whether they are the scaled ones.
-    static func step(_ w: UnsafeRawPointer, _ s: Int) -> (codes: __m256i, scaled: Bool)
-    /// The sixteen Int16 group scales.
-    static func groupScales(_ header: Header) -> __m256i
+    /// Step `s`'s 32 unsigned codes in group order, and whether they go to the second accumulator.
+    static func step(_ w: UnsafeRawPointer, _ s: Int) -> (codes: __m256i, second: Bool)
+    /// The block's Int32 products from its two accumulators of sixteen Int16 group pair sums.
+    static func products(_ first: __m256i, _ second: __m256i, _ header: Header) -> __m256i
     /// The sixteen Int16 weights of the Q8_K group sums in the block's offset term.
     static func groupWeights(_ header: Header) -> __m256i
     /// The scale of the block's integer products, with the activation block `a`'s, in all lanes.
@@ -41,12 +41,12 @@ extension GroupOrderKQuant {
         for b in 0..<blocks {
             let w = weights + b * blockBytes, a = activation + b * Q8xKGrouped.blockBytes
             prefetchAhead(w, bytes: blockBytes)
-            var plain = _mm256_setzero_si256(), scaled = plain
+            var first = _mm256_setzero_si256(), second = first
             for s in 0..<8 {
-                let (codes, isScaled) = step(w, s)
-                add(&plain, &scaled, codes, a, s, isScaled)
+                let (codes, isSecond) = step(w, s)
+                add(&first, &second, codes, a, s, isSecond)
             }
-            finishBlock(&sum, &offsets, plain, scaled, w, header(w), a)
+            finishBlock(&sum, &offsets, first, second, w, header(w), a)
         }
         return finishRow(sum, offsets)
     }
@@ -68,11 +68,11 @@ extension GroupOrderKQuant {
                 let w = weights + b * blockBytes, x = b * Q8xKGrouped.blockBytes
                 var p0 = _mm256_setzero_si256(), q0 = p0, p1 = p0, q1 = p0, p2 = p0, q2 = p0, p3 = p0, q3 = p0
                 for s in 0..<8 {
-                    let (codes, isScaled) = step(w, s)
-                    add(&p0, &q0, codes, a0 + x, s, isScaled)
-                    add(&p1, &q1, codes, a1 + x, s, isScaled)
-                    add(&p2, &q2, codes, a2 + x, s, isScaled)
-                    add(&p3, &q3, codes, a3 + x, s, isScaled)
+                    let (codes, isSecond) = step(w, s)
+                    add(&p0, &q0, codes, a0 + x, s, isSecond)
+                    add(&p1, &q1, codes, a1 + x, s, isSecond)
+                    add(&p2, &q2, codes, a2 + x, s, isSecond)
+                    add(&p3, &q3, codes, a3 + x, s, isSecond)
                 }
                 let header = header(w)
                 finishBlock(&s0, &o0, p0, q0, w, header, a0 + x)
@@ -95,18 +95,17 @@ extension GroupOrderKQuant {
 
     /// Adds step `s`'s pair sums with the activation block `a` to the accumulator its codes use.
     @inline(__always)
-    private static func add(_ plain: inout __m256i, _ scaled: inout __m256i, _ codes: __m256i, _ a: UnsafeRawPointer,
-                            _ s: Int, _ isScaled: Bool) {
+    private static func add(_ first: inout __m256i, _ second: inout __m256i, _ codes: __m256i, _ a: UnsafeRawPointer,
+                            _ s: Int, _ isSecond: Bool) {
         let pairs = _mm256_maddubs_epi16(codes, load256(a, Q8xK.valuesOffset + 32 * s))
-        if isScaled { scaled = _mm256_add_epi16(scaled, pairs) } else { plain = _mm256_add_epi16(plain, pairs) }
+        if isSecond { second = _mm256_add_epi16(second, pairs) } else { first = _mm256_add_epi16(first, pairs) }
     }
 
     /// Adds one block's products and offset term, for the activation block `a`.
     @inline(__always)
-    private static func finishBlock(_ sum: inout __m256, _ offsets: inout __m256, _ plain: __m256i, _ scaled: __m256i,
+    private static func finishBlock(_ sum: inout __m256, _ offsets: inout __m256, _ first: __m256i, _ second: __m256i,
                                     _ w: UnsafeRawPointer, _ header: Header, _ a: UnsafeRawPointer) {
-        let pairs = _mm256_add_epi16(plain, _mm256_srai_epi16(scaled, scaledShift))
-        sum = accumulate(sum, _mm256_madd_epi16(pairs, groupScales(header)), scale: productScale(w, a))
+        sum = accumulate(sum, products(first, second, header), scale: productScale(w, a))
         offsets = accumulateGroupSums(offsets, groupWeights(header), a, scale: offsetScale(w, a))
     }
 

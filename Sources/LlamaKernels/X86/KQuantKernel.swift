@@ -127,7 +127,7 @@ extension ScaleMinKQuant {
     }
 
     @inline(__always)
-    static func groupWeights(_ w: UnsafeRawPointer, _ header: ScaleMinHeader) -> __m256i { groupMinimums(header.minimums) }
+    static func groupWeights(_ w: UnsafeRawPointer, _ header: ScaleMinHeader) -> __m256i { repeatedForGroups(header.minimums) }
 
     @inline(__always)
     static func productScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, 0, a) }

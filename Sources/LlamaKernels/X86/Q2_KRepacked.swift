@@ -7,7 +7,7 @@ import GGUF
 /// byte j of step 4·h + q in group order (``groupOrderPosition(_:)``); the scale and minimum
 /// bytes (0..<16) and `d`, `dmin` (80..<84) are the file's (``Q2_KFormat``).
 ///
-/// Steps 1 and 3 of each 32 bytes are masked where they lie (code × 4, the scaled accumulator),
+/// Steps 1 and 3 of each 32 bytes are masked where they lie (code × 4, the second accumulator),
 /// 2 and 3 share one shift by four: five operations unpack four steps. The accumulators' sums
 /// stay within Int16: four steps of pair sums of at most 2 × 12 × 128.
 enum Q2_KRepacked: RepackedFormat {
@@ -67,7 +67,6 @@ enum Q2_KRepacked: RepackedFormat {
 
 extension Q2_KRepacked: GroupOrderKQuant {
     static var offsetFactor: Float { 1 }
-    static var scaledShift: Int32 { 2 }
 
     /// The sixteen scales (low nibbles) and minimums (high nibbles) as Int16.
     @inline(__always)
@@ -77,15 +76,18 @@ extension Q2_KRepacked: GroupOrderKQuant {
     }
 
     @inline(__always)
-    static func step(_ w: UnsafeRawPointer, _ s: Int) -> (codes: __m256i, scaled: Bool) {
+    static func step(_ w: UnsafeRawPointer, _ s: Int) -> (codes: __m256i, second: Bool) {
         let packed = load256(w, 16 + 32 * (s / 4)), quarter = s % 4
         let source = quarter < 2 ? packed : _mm256_srli_epi16(packed, 4)
         let scaled = quarter % 2 == 1
         return (_mm256_and_si256(source, _mm256_set1_epi8(scaled ? 0x0C : 0x03)), scaled)
     }
 
+    /// The second accumulator's pair sums are exactly 4 times the codes'.
     @inline(__always)
-    static func groupScales(_ header: (scales: __m256i, minimums: __m256i)) -> __m256i { header.scales }
+    static func products(_ first: __m256i, _ second: __m256i, _ header: (scales: __m256i, minimums: __m256i)) -> __m256i {
+        _mm256_madd_epi16(_mm256_add_epi16(first, _mm256_srai_epi16(second, 2)), header.scales)
+    }
 
     @inline(__always)
     static func groupWeights(_ header: (scales: __m256i, minimums: __m256i)) -> __m256i { header.minimums }

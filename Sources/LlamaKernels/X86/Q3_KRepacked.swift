@@ -12,8 +12,8 @@ import GGUF
 /// and `d`, are the file's (``Q3_KFormat``).
 ///
 /// Steps 0, 2 and 4 unpack with one AND, 1 and 3 too, masked where they lie (code × 8, the
-/// scaled accumulator: two steps of pair sums of at most 2 × 56 × 128 stay within Int16), 5 with
-/// a shift more, 6 and 7 from two places; the plain accumulator's six steps reach at most
+/// second accumulator: two steps of pair sums of at most 2 × 56 × 128 stay within Int16), 5 with
+/// a shift more, 6 and 7 from two places; the first accumulator's six steps reach at most
 /// 6 × 2 × 7 × 128.
 enum Q3_KRepacked: RepackedFormat {
     typealias Activation = Q8xKGrouped
@@ -81,14 +81,13 @@ enum Q3_KRepacked: RepackedFormat {
 
 extension Q3_KRepacked: GroupOrderKQuant {
     static var offsetFactor: Float { 4 }
-    static var scaledShift: Int32 { 3 }
 
     /// The sixteen signed scales as Int16, which also weight the group sums.
     @inline(__always)
     static func header(_ w: UnsafeRawPointer) -> __m256i { _mm256_cvtepi8_epi16(Q3_KFormat.scaleBytes(w)) }
 
     @inline(__always)
-    static func step(_ w: UnsafeRawPointer, _ s: Int) -> (codes: __m256i, scaled: Bool) {
+    static func step(_ w: UnsafeRawPointer, _ s: Int) -> (codes: __m256i, second: Bool) {
         let mask = { (bits: Int8) in _mm256_set1_epi8(bits) }
         let bits = { (k: Int, shift: Int32, m: Int8) in _mm256_and_si256(_mm256_srli_epi16(load256(w, 32 * k), shift), mask(m)) }
         switch s {
@@ -99,8 +98,11 @@ extension Q3_KRepacked: GroupOrderKQuant {
         }
     }
 
+    /// The second accumulator's pair sums are exactly 8 times the codes'.
     @inline(__always)
-    static func groupScales(_ header: __m256i) -> __m256i { header }
+    static func products(_ first: __m256i, _ second: __m256i, _ header: __m256i) -> __m256i {
+        _mm256_madd_epi16(_mm256_add_epi16(first, _mm256_srai_epi16(second, 3)), header)
+    }
 
     @inline(__always)
     static func groupWeights(_ header: __m256i) -> __m256i { header }

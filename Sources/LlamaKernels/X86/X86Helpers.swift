@@ -129,11 +129,11 @@ func accumulateGroupSums(_ offsets: __m256, _ weights: __m256i, _ a: UnsafeRawPo
     _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_madd_epi16(load256(a, Q8xK.sumsOffset), weights)), scale, offsets)
 }
 
-/// The eight minimums of a Q4_K/Q5_K block each repeated for the two 16-element groups of its
-/// 32-element sub-block, as sixteen Int16 lanes for ``accumulateGroupSums(_:_:_:scale:)``.
+/// The eight scales or minimums of a Q4_K/Q5_K block each repeated for the two 16-element groups
+/// of its 32-element sub-block, as sixteen Int16 lanes (for ``accumulateGroupSums(_:_:_:scale:)``).
 @inline(__always)
-func groupMinimums(_ minimums: SixBitValues) -> __m256i {
-    let bytes = _mm_cvtsi64_si128(Int64(bitPattern: minimums.bytes))
+func repeatedForGroups(_ values: SixBitValues) -> __m256i {
+    let bytes = _mm_cvtsi64_si128(Int64(bitPattern: values.bytes))
     return _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(bytes, bytes))
 }
 

@@ -1,0 +1,182 @@
+#if LLAMA_AVX2
+import _Builtin_intrinsics.intel
+import GGUF
+
+/// Q4_K blocks with their codes in group order (``GroupOrderKQuant``): the same 144 bytes per
+/// block, the same values. The 32 bytes at 16 + 32·i hold, in their low nibbles, the codes of
+/// step 2·i in group order (``groupOrderPosition(_:)``) and in their high nibbles those of step
+/// 2·i + 1; `d`, `dmin` and the packed scales and minimums (0..<16) are the file's
+/// (``Q4_KFormat``).
+///
+/// All eight steps share the first accumulator: pair sums of at most 2 × 15 × 127, eight times,
+/// stay within Int16.
+enum Q4_KRepacked: RepackedFormat, ScaleMinGroupOrder {
+    typealias Activation = Q8xKGrouped
+    static var type: GGMLType { .q4_K }
+    static var blockElements: Int { 256 }
+    static var blockBytes: Int { 144 }
+
+    static func repack(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, blocks: Int) {
+        repackScaleMinBlocks(src, dst, blocks: blocks, blockBytes: 144, codesOffset: 16, fifthBits: false) { Q4_KFormat.codes($0, $1) }
+    }
+
+    /// The file layout's operations and order (``Q4_KFormat/dequantize(_:_:blocks:)``), so the
+    /// same floats.
+    static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int) {
+        for b in 0..<blocks {
+            let block = src + b * 144
+            let out = dst + b * 256
+            let d = half(block, 0), dmin = half(block, 2)
+            let (scales, minimums) = unpackScaleMins(block + 4)
+            for e in 0..<256 {
+                let sub = e / 32, (s, j) = groupOrderPosition(e)
+                let code = (block.load(fromByteOffset: 16 + (s / 2) * 32 + j, as: UInt8.self) >> UInt8(4 * (s % 2))) & 0x0F
+                out[e] = d * Float(scales[sub]) * Float(code) - dmin * Float(minimums[sub])
+            }
+        }
+    }
+
+    static func quantize(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
+        quantize(through: Q4_KFormat.self, src, dst, blocks: blocks)
+    }
+
+    static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        dotKernel(weights, activation, blocks: blocks)
+    }
+
+    static func dotRows(_ weights: UnsafeRawPointer, _ activations: UnsafeRawPointer, activationStride: Int, rows: Int,
+                        blocks: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        dotRowsKernel(weights, activations, activationStride: activationStride, rows: rows, blocks: blocks, out, outStride: outStride)
+    }
+
+    @inline(__always)
+    static func step(_ w: UnsafeRawPointer, _ s: Int) -> (codes: __m256i, second: Bool) {
+        (nibbles(load256(w, 16 + (s / 2) * 32), high: s % 2 == 1), false)
+    }
+
+    @inline(__always)
+    static func products(_ first: __m256i, _ second: __m256i, _ header: ScaleMinGroups) -> __m256i {
+        _mm256_madd_epi16(first, header.scales)
+    }
+}
+
+/// Q5_K blocks with their codes in group order (``GroupOrderKQuant``): the same 176 bytes per
+/// block, the same values. Bit s of byte j of the 32 bytes at 16 is the fifth bit of byte j of
+/// step s in group order (``groupOrderPosition(_:)``); the 128 bytes at 48 hold the low four bits
+/// as ``Q4_KRepacked``'s codes; `d`, `dmin` and the packed scales and minimums (0..<16) are the
+/// file's (``Q5_KFormat``).
+///
+/// Steps 0–3 and 4–7 take one accumulator each: four pair sums of at most 2 × 31 × 127 stay within
+/// Int16, eight would not.
+enum Q5_KRepacked: RepackedFormat, ScaleMinGroupOrder {
+    typealias Activation = Q8xKGrouped
+    static var type: GGMLType { .q5_K }
+    static var blockElements: Int { 256 }
+    static var blockBytes: Int { 176 }
+
+    static func repack(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, blocks: Int) {
+        repackScaleMinBlocks(src, dst, blocks: blocks, blockBytes: 176, codesOffset: 48, fifthBits: true) { Q5_KFormat.codes($0, $1) }
+    }
+
+    /// The file layout's operations and order (``Q5_KFormat/dequantize(_:_:blocks:)``), so the
+    /// same floats.
+    static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int) {
+        for b in 0..<blocks {
+            let block = src + b * 176
+            let out = dst + b * 256
+            let d = half(block, 0), dmin = half(block, 2)
+            let (scales, minimums) = unpackScaleMins(block + 4)
+            for e in 0..<256 {
+                let sub = e / 32, (s, j) = groupOrderPosition(e)
+                let low = (block.load(fromByteOffset: 48 + (s / 2) * 32 + j, as: UInt8.self) >> UInt8(4 * (s % 2))) & 0x0F
+                let fifth = (block.load(fromByteOffset: 16 + j, as: UInt8.self) >> UInt8(s)) & 1
+                out[e] = d * Float(scales[sub]) * Float(low | fifth << 4) - dmin * Float(minimums[sub])
+            }
+        }
+    }
+
+    static func quantize(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
+        quantize(through: Q5_KFormat.self, src, dst, blocks: blocks)
+    }
+
+    static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        dotKernel(weights, activation, blocks: blocks)
+    }
+
+    static func dotRows(_ weights: UnsafeRawPointer, _ activations: UnsafeRawPointer, activationStride: Int, rows: Int,
+                        blocks: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        dotRowsKernel(weights, activations, activationStride: activationStride, rows: rows, blocks: blocks, out, outStride: outStride)
+    }
+
+    /// The fifth bit (bit s of the bytes at 16) moved to bit 4 with one shift and one mask: a
+    /// 16-bit shift moves bits across bytes, but none that the mask keeps.
+    @inline(__always)
+    static func step(_ w: UnsafeRawPointer, _ s: Int) -> (codes: __m256i, second: Bool) {
+        let high = load256(w, 16)
+        let moved = s < 4 ? _mm256_slli_epi16(high, Int32(4 - s)) : s == 4 ? high : _mm256_srli_epi16(high, Int32(s - 4))
+        let fifth = _mm256_and_si256(moved, _mm256_set1_epi8(0x10))
+        return (_mm256_or_si256(nibbles(load256(w, 48 + (s / 2) * 32), high: s % 2 == 1), fifth), s >= 4)
+    }
+
+    @inline(__always)
+    static func products(_ first: __m256i, _ second: __m256i, _ header: ScaleMinGroups) -> __m256i {
+        _mm256_add_epi32(_mm256_madd_epi16(first, header.scales), _mm256_madd_epi16(second, header.scales))
+    }
+}
+
+/// The scales and minimums of a Q4_K/Q5_K block, each repeated for the two 16-weight groups of
+/// its 32-weight sub-block, as sixteen Int16 lanes.
+struct ScaleMinGroups {
+    let scales: __m256i
+    let minimums: __m256i
+}
+
+/// The repacked K-quants whose blocks start with a half-precision scale, a half-precision minimum
+/// scale and twelve bytes of six-bit sub-block scales and minimums (Q4_K, Q5_K).
+protocol ScaleMinGroupOrder: GroupOrderKQuant where Header == ScaleMinGroups {}
+
+extension ScaleMinGroupOrder {
+    static var offsetFactor: Float { 1 }
+
+    @inline(__always)
+    static func header(_ w: UnsafeRawPointer) -> ScaleMinGroups {
+        let (scales, minimums) = unpackScaleMins(w + 4)
+        return ScaleMinGroups(scales: repeatedForGroups(scales), minimums: repeatedForGroups(minimums))
+    }
+
+    @inline(__always)
+    static func groupWeights(_ header: ScaleMinGroups) -> __m256i { header.minimums }
+
+    @inline(__always)
+    static func productScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, 0, a) }
+
+    @inline(__always)
+    static func offsetScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, 2, a) }
+}
+
+/// Repacks Q4_K or Q5_K blocks: the first 16 bytes as they are; the codes `codes` reads from a
+/// file block per step, in group order, their low four bits as nibble pairs at `codesOffset`
+/// and, with `fifthBits`, their fifth bits at 16.
+@inline(__always)
+private func repackScaleMinBlocks(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, blocks: Int, blockBytes: Int,
+                                  codesOffset: Int, fifthBits: Bool, _ codes: (UnsafeRawPointer, Int) -> __m256i) {
+    let natural = UnsafeMutableRawPointer.allocate(byteCount: 512, alignment: 32), grouped = natural + 256
+    defer { natural.deallocate() }
+    let nibble = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1)
+    for b in 0..<blocks {
+        let from = src + b * blockBytes, to = dst + b * blockBytes
+        for s in 0..<8 { (natural + 32 * s).storeBytes(of: codes(from, s), as: __m256i.self) }
+        groupOrder(natural, grouped)
+        var fifth = _mm256_setzero_si256()
+        for i in 0..<4 {
+            let even = load256(grouped, 64 * i), odd = load256(grouped, 64 * i + 32)
+            let pair = _mm256_or_si256(_mm256_and_si256(even, nibble), _mm256_slli_epi16(_mm256_and_si256(odd, nibble), 4))
+            to.storeBytes(of: pair, toByteOffset: codesOffset + 32 * i, as: __m256i.self)
+            fifth = _mm256_or_si256(fifth, _mm256_slli_epi16(shiftBytesRight(even, 4, mask: one), Int32(2 * i)))
+            fifth = _mm256_or_si256(fifth, _mm256_slli_epi16(shiftBytesRight(odd, 4, mask: one), Int32(2 * i + 1)))
+        }
+        if fifthBits { to.storeBytes(of: fifth, toByteOffset: 16, as: __m256i.self) }
+        to.copyMemory(from: from, byteCount: 16)
+    }
+}
+#endif
