@@ -31,6 +31,11 @@ public struct WeightMatrix: @unchecked Sendable {
     /// ``Kernels/prepared(_:pool:)`` rather than `data`.
     public var isRearranged: Bool { interleaved != nil }
 
+    /// Whether ``Kernels/prepared(_:pool:)`` laid the blocks out for this build's native kernels,
+    /// rows interleaved (``isRearranged``) or blocks repacked within themselves: their integer
+    /// matrix products are then faster than dequantizing for a float GEMM.
+    public var hasNativeLayout: Bool { interleaved != nil || format is any RepackedFormat.Type }
+
     /// Whether ``Kernels/prepared(_:pool:)`` made a copy that this value owns (rearranged, or the
     /// same blocks in memory of its own at `data`, as they were or repacked within each block):
     /// the bytes it was made from are no longer read by the products.

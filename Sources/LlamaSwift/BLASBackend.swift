@@ -1,8 +1,8 @@
 import LlamaKernels
 
 /// The CPU backend with prompt batches of ``minimumBatch`` tokens or more through BLAS SGEMM on
-/// dequantized weight tiles; single tokens, small batches and matrices rearranged for the
-/// integer kernels (``LlamaKernels/WeightMatrix/isRearranged``) stay on the integer kernels.
+/// dequantized weight tiles; single tokens, small batches and matrices laid out for the native
+/// integer kernels (``LlamaKernels/WeightMatrix/hasNativeLayout``) stay on the integer kernels.
 public struct BLASBackend: Backend {
     /// Batches smaller than this use the CPU kernels: dequantizing a tile does not pay for itself.
     public static let minimumBatch = 32
@@ -24,9 +24,10 @@ public struct BLASBackend: Backend {
     }
 
     public func matmul(_ w: WeightMatrix, _ x: UnsafePointer<Float>, batch: Int, _ y: UnsafeMutablePointer<Float>) {
-        // Rearranged matrices (see Kernels.prepared) have an integer matmul faster than
-        // dequantizing to floats for SGEMM.
-        if batch >= Self.minimumBatch, !w.isRearranged {
+        // Matrices in a native layout (see Kernels.prepared) have an integer matmul faster than
+        // dequantizing to floats for SGEMM (7B Q5_K_M prompts of 64 and 256 tokens: 10.9 and
+        // 11.5 tokens/s against 3.6 and 6.3).
+        if batch >= Self.minimumBatch, !w.hasNativeLayout {
             blas.matmul(w, x, batch: batch, y, pool: cpu.pool)
         } else {
             cpu.matmul(w, x, batch: batch, y)

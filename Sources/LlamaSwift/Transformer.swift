@@ -21,6 +21,7 @@ final class Transformer {
     private let backend: any Backend
     let cache: KeyValueCache
     private let rope: RotaryEmbedding
+    private let attention: Attention
 
     // Activations of a batch, one row per token.
     private let residual: UnsafeMutablePointer<Float>   // batch × dim
@@ -53,6 +54,7 @@ final class Transformer {
         rope = RotaryEmbedding(
             dimensions: c.ropeDimensionCount, base: c.ropeFrequencyBase, factors: weights.ropeFactors,
             positions: contextSize)
+        attention = Attention(headCount: c.headCount, keyValueHeadCount: c.keyValueHeadCount, headDimension: c.headDimension)
 
         func make(_ count: Int) -> UnsafeMutableBufferPointer<Float> {
             let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
@@ -184,8 +186,6 @@ final class Transformer {
     /// Causal grouped-query attention of the batch's queries over the cache of `layer`, into
     /// `attended`.
     private func attend(layer: Int, start: Int, count n: Int) {
-        let c = configuration
-        let attention = Attention(headCount: c.headCount, keyValueHeadCount: c.keyValueHeadCount, headDimension: c.headDimension)
         attention(
             queries: queries, keys: cache.keys(layer: layer, position: 0), values: cache.values(layer: layer, position: 0),
             start: start, count: n, into: attended, scores: scores, scoreStride: contextSize, backend: backend)

@@ -5,7 +5,7 @@ import Testing
 
 /// `Kernels.prepared`: the rearranged Q4_0, Q4_1, Q5_0 and Q5_1 layout of the native x86 build gives the products of
 /// the plain layout, to float rounding, on one thread or several, one row or a batch, and so do the
-/// repacked Q2_K, Q3_K, Q4_K and Q5_K blocks; on Linux a large matrix of another type is copied byte for byte
+/// repacked K-quant blocks; on Linux a large matrix of another type is copied byte for byte
 /// and gives the same products exactly.
 @Suite struct PreparedMatrixTests {
     /// A native build (one that needs CPU features) rearranges Q4_0, Q4_1, Q5_0 and Q5_1; the portable build does not.
@@ -23,7 +23,7 @@ import Testing
         let c = try MatrixProductTests.makeMatrix(type, rows: rows, columns: columns, seed: 31)
         defer { c.free() }
         let prepared = Kernels.prepared(c.matrix, pool: MatrixProductTests.threePools)
-        #expect(prepared.isRearranged == Self.rearranges)
+        #expect(prepared.isRearranged == Self.rearranges && prepared.hasNativeLayout == Self.rearranges)
         var rng = SeededGenerator(seed: 32)
         let x = (0..<batch * columns).map { _ in rng.gaussian() }
 
@@ -48,17 +48,17 @@ import Testing
         }
     }
 
-    /// The K-quants but Q6_K have native dots that read a repacked block layout: a native build copies any such
+    /// The K-quants' native dots read a repacked block layout: a native build copies any such
     /// matrix into it, the copy decodes to the same values, and its products agree with the file
     /// layout's to float rounding (the same integer products, summed in other lanes), a batch row
     /// for row bit for bit; the portable build leaves small matrices as they are.
-    @Test(arguments: [GGMLType.q2_K, .q3_K, .q4_K, .q5_K])
+    @Test(arguments: [GGMLType.q2_K, .q3_K, .q4_K, .q5_K, .q6_K])
     func repackedMatricesKeepTheirValuesAndProducts(_ type: GGMLType) throws {
         let rows = 40, columns = 768, batch = 6
         let c = try MatrixProductTests.makeMatrix(type, rows: rows, columns: columns, seed: 37)
         defer { c.free() }
         let prepared = Kernels.prepared(c.matrix, pool: MatrixProductTests.threePools)
-        #expect(prepared.isCopy == Self.rearranges && !prepared.isRearranged)
+        #expect(prepared.isCopy == Self.rearranges && !prepared.isRearranged && prepared.hasNativeLayout == Self.rearranges)
         #expect((memcmp(prepared.data, c.matrix.data, rows * c.matrix.rowBytes) != 0) == Self.rearranges)
 
         var decoded = [Float](repeating: .nan, count: columns)
@@ -93,23 +93,23 @@ import Testing
     }
 
     @Test func otherMatricesAreLeftAsTheyAre() throws {
-        for (type, rows) in [(GGMLType.q4_0, 36), (.q4_1, 20), (.q8_0, 64), (.q6_K, 64), (.f32, 64)] {
+        for (type, rows) in [(GGMLType.q4_0, 36), (.q4_1, 20), (.q8_0, 64), (.f16, 64), (.f32, 64)] {
             let c = try MatrixProductTests.makeMatrix(type, rows: rows, columns: 256, seed: 33)
             defer { c.free() }
             let prepared = Kernels.prepared(c.matrix, pool: MatrixProductTests.singleThread)
-            #expect(!prepared.isRearranged, "\(type.name) with \(rows) rows")
+            #expect(!prepared.isRearranged && !prepared.hasNativeLayout, "\(type.name) with \(rows) rows")
             #expect(prepared.data == c.matrix.data)
         }
     }
 
     @Test func largeMatricesAreCopiedOnLinux() throws {
-        // 10240 rows of 210 bytes: just over the 2 MiB threshold.
+        // 10240 rows of 272 bytes: over the 2 MiB threshold.
         let rows = 10240, columns = 256
-        let c = try MatrixProductTests.makeMatrix(.q6_K, rows: rows, columns: columns, seed: 35)
+        let c = try MatrixProductTests.makeMatrix(.q8_0, rows: rows, columns: columns, seed: 35)
         defer { c.free() }
         let prepared = Kernels.prepared(c.matrix, pool: MatrixProductTests.threePools)
         #if os(Linux)
-        #expect(prepared.isCopy && !prepared.isRearranged)
+        #expect(prepared.isCopy && !prepared.isRearranged && !prepared.hasNativeLayout)
         #expect(prepared.data != c.matrix.data)
         #expect(memcmp(prepared.data, c.matrix.data, rows * c.matrix.rowBytes) == 0)
         #else

@@ -61,6 +61,9 @@ enum Q6_KFormat: BlockFormat {
     }
 
     #if LLAMA_AVX2
+    /// The codes in group order for the native dot (`X86/Q6_KRepacked.swift`).
+    static var repacked: (any RepackedFormat.Type)? { Q6_KRepacked.self }
+
     /// Four activation rows at a time share each block's unpacking (`X86/KQuantKernel.swift`).
     static func dotRows(_ weights: UnsafeRawPointer, _ activations: UnsafeRawPointer, activationStride: Int, rows: Int,
                         blocks: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {

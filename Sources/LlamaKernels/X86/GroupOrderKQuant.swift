@@ -6,12 +6,12 @@ import _Builtin_intrinsics.intel
 /// activation bytes leaves in each 16-bit lane the pair sum of one group, so the group scales
 /// multiply once per block rather than once per step.
 ///
-/// Steps add up in two Int16 accumulators, which a format assigns its steps to and combines into
-/// the block's Int32 products with the group scales (``products(_:_:_:)``): for instance one for
-/// codes as stored and one for codes masked where they lie, exactly 2^k times the codes, shifted
-/// back before one multiply-add; or two multiply-adds of four steps each where eight steps of
-/// pair sums would not fit. Each format states why its sums stay within Int16. The float terms
-/// are ``KQuantKernel``'s.
+/// Steps add up in up to four Int16 accumulators (``GroupSums``), which a format assigns its steps
+/// to and combines into the block's Int32 products with the group scales (``products(_:_:)``):
+/// for instance one for codes as stored and one for codes masked where they lie, exactly 2^k
+/// times the codes, shifted back before one multiply-add; or one multiply-add per accumulator
+/// where eight steps of pair sums would not fit in one. Each format states why its sums stay
+/// within Int16. The float terms are ``KQuantKernel``'s.
 protocol GroupOrderKQuant {
     /// What the steps of one block share: its unpacked scales.
     associatedtype Header
@@ -21,10 +21,10 @@ protocol GroupOrderKQuant {
     static var offsetFactor: Float { get }
     /// The block at `w`'s shared unpacking.
     static func header(_ w: UnsafeRawPointer) -> Header
-    /// Step `s`'s 32 unsigned codes in group order, and whether they go to the second accumulator.
-    static func step(_ w: UnsafeRawPointer, _ s: Int) -> (codes: __m256i, second: Bool)
-    /// The block's Int32 products from its two accumulators of sixteen Int16 group pair sums.
-    static func products(_ first: __m256i, _ second: __m256i, _ header: Header) -> __m256i
+    /// Step `s`'s 32 unsigned codes in group order, and the accumulator (0..<4) they go to.
+    static func step(_ w: UnsafeRawPointer, _ s: Int) -> (codes: __m256i, accumulator: Int)
+    /// The block's Int32 products from its accumulated group pair sums.
+    static func products(_ sums: GroupSums, _ header: Header) -> __m256i
     /// The sixteen Int16 weights of the Q8_K group sums in the block's offset term.
     static func groupWeights(_ header: Header) -> __m256i
     /// The scale of the block's integer products, with the activation block `a`'s, in all lanes.
@@ -41,12 +41,12 @@ extension GroupOrderKQuant {
         for b in 0..<blocks {
             let w = weights + b * blockBytes, a = activation + b * Q8xKGrouped.blockBytes
             prefetchAhead(w, bytes: blockBytes)
-            var first = _mm256_setzero_si256(), second = first
+            var sums = GroupSums()
             for s in 0..<8 {
-                let (codes, isSecond) = step(w, s)
-                add(&first, &second, codes, a, s, isSecond)
+                let (codes, k) = step(w, s)
+                sums.add(codes, a, s, to: k)
             }
-            finishBlock(&sum, &offsets, first, second, w, header(w), a)
+            finishBlock(&sum, &offsets, sums, w, header(w), a)
         }
         return finishRow(sum, offsets)
     }
@@ -66,19 +66,19 @@ extension GroupOrderKQuant {
             var o0 = s0, o1 = s0, o2 = s0, o3 = s0
             for b in 0..<blocks {
                 let w = weights + b * blockBytes, x = b * Q8xKGrouped.blockBytes
-                var p0 = _mm256_setzero_si256(), q0 = p0, p1 = p0, q1 = p0, p2 = p0, q2 = p0, p3 = p0, q3 = p0
+                var p0 = GroupSums(), p1 = p0, p2 = p0, p3 = p0
                 for s in 0..<8 {
-                    let (codes, isSecond) = step(w, s)
-                    add(&p0, &q0, codes, a0 + x, s, isSecond)
-                    add(&p1, &q1, codes, a1 + x, s, isSecond)
-                    add(&p2, &q2, codes, a2 + x, s, isSecond)
-                    add(&p3, &q3, codes, a3 + x, s, isSecond)
+                    let (codes, k) = step(w, s)
+                    p0.add(codes, a0 + x, s, to: k)
+                    p1.add(codes, a1 + x, s, to: k)
+                    p2.add(codes, a2 + x, s, to: k)
+                    p3.add(codes, a3 + x, s, to: k)
                 }
                 let header = header(w)
-                finishBlock(&s0, &o0, p0, q0, w, header, a0 + x)
-                finishBlock(&s1, &o1, p1, q1, w, header, a1 + x)
-                finishBlock(&s2, &o2, p2, q2, w, header, a2 + x)
-                finishBlock(&s3, &o3, p3, q3, w, header, a3 + x)
+                finishBlock(&s0, &o0, p0, w, header, a0 + x)
+                finishBlock(&s1, &o1, p1, w, header, a1 + x)
+                finishBlock(&s2, &o2, p2, w, header, a2 + x)
+                finishBlock(&s3, &o3, p3, w, header, a3 + x)
             }
             let o = out + i * outStride
             o[0] = finishRow(s0, o0)
@@ -93,25 +93,35 @@ extension GroupOrderKQuant {
         }
     }
 
-    /// Adds step `s`'s pair sums with the activation block `a` to the accumulator its codes use.
-    @inline(__always)
-    private static func add(_ first: inout __m256i, _ second: inout __m256i, _ codes: __m256i, _ a: UnsafeRawPointer,
-                            _ s: Int, _ isSecond: Bool) {
-        let pairs = _mm256_maddubs_epi16(codes, load256(a, Q8xK.valuesOffset + 32 * s))
-        if isSecond { second = _mm256_add_epi16(second, pairs) } else { first = _mm256_add_epi16(first, pairs) }
-    }
-
     /// Adds one block's products and offset term, for the activation block `a`.
     @inline(__always)
-    private static func finishBlock(_ sum: inout __m256, _ offsets: inout __m256, _ first: __m256i, _ second: __m256i,
+    private static func finishBlock(_ sum: inout __m256, _ offsets: inout __m256, _ sums: GroupSums,
                                     _ w: UnsafeRawPointer, _ header: Header, _ a: UnsafeRawPointer) {
-        sum = accumulate(sum, products(first, second, header), scale: productScale(w, a))
+        sum = accumulate(sum, products(sums, header), scale: productScale(w, a))
         offsets = accumulateGroupSums(offsets, groupWeights(header), a, scale: offsetScale(w, a))
     }
 
     @inline(__always)
     private static func finishRow(_ sum: __m256, _ offsets: __m256) -> Float {
         horizontalSum(_mm256_fnmadd_ps(offsets, _mm256_set1_ps(offsetFactor), sum))
+    }
+}
+/// A block's group pair sums in four Int16 accumulators (``GroupOrderKQuant``); those a format
+/// never adds to stay zero and cost nothing once inlined.
+struct GroupSums {
+    var first = _mm256_setzero_si256(), second = _mm256_setzero_si256()
+    var third = _mm256_setzero_si256(), fourth = _mm256_setzero_si256()
+
+    /// Adds the pair sums of step `s`'s `codes` with the activation block `a` to accumulator `k`.
+    @inline(__always)
+    mutating func add(_ codes: __m256i, _ a: UnsafeRawPointer, _ s: Int, to k: Int) {
+        let pairs = _mm256_maddubs_epi16(codes, load256(a, Q8xK.valuesOffset + 32 * s))
+        switch k {
+        case 0: first = _mm256_add_epi16(first, pairs)
+        case 1: second = _mm256_add_epi16(second, pairs)
+        case 2: third = _mm256_add_epi16(third, pairs)
+        default: fourth = _mm256_add_epi16(fourth, pairs)
+        }
     }
 }
 #endif

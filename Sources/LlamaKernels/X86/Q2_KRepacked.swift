@@ -76,17 +76,17 @@ extension Q2_KRepacked: GroupOrderKQuant {
     }
 
     @inline(__always)
-    static func step(_ w: UnsafeRawPointer, _ s: Int) -> (codes: __m256i, second: Bool) {
+    static func step(_ w: UnsafeRawPointer, _ s: Int) -> (codes: __m256i, accumulator: Int) {
         let packed = load256(w, 16 + 32 * (s / 4)), quarter = s % 4
         let source = quarter < 2 ? packed : _mm256_srli_epi16(packed, 4)
         let scaled = quarter % 2 == 1
-        return (_mm256_and_si256(source, _mm256_set1_epi8(scaled ? 0x0C : 0x03)), scaled)
+        return (_mm256_and_si256(source, _mm256_set1_epi8(scaled ? 0x0C : 0x03)), scaled ? 1 : 0)
     }
 
     /// The second accumulator's pair sums are exactly 4 times the codes'.
     @inline(__always)
-    static func products(_ first: __m256i, _ second: __m256i, _ header: (scales: __m256i, minimums: __m256i)) -> __m256i {
-        _mm256_madd_epi16(_mm256_add_epi16(first, _mm256_srai_epi16(second, 2)), header.scales)
+    static func products(_ sums: GroupSums, _ header: (scales: __m256i, minimums: __m256i)) -> __m256i {
+        _mm256_madd_epi16(_mm256_add_epi16(sums.first, _mm256_srai_epi16(sums.second, 2)), header.scales)
     }
 
     @inline(__always)

@@ -87,21 +87,21 @@ extension Q3_KRepacked: GroupOrderKQuant {
     static func header(_ w: UnsafeRawPointer) -> __m256i { _mm256_cvtepi8_epi16(Q3_KFormat.scaleBytes(w)) }
 
     @inline(__always)
-    static func step(_ w: UnsafeRawPointer, _ s: Int) -> (codes: __m256i, second: Bool) {
+    static func step(_ w: UnsafeRawPointer, _ s: Int) -> (codes: __m256i, accumulator: Int) {
         let mask = { (bits: Int8) in _mm256_set1_epi8(bits) }
         let bits = { (k: Int, shift: Int32, m: Int8) in _mm256_and_si256(_mm256_srli_epi16(load256(w, 32 * k), shift), mask(m)) }
         switch s {
-        case 5: return (bits(2, 3, 7), false)
-        case 6: return (_mm256_or_si256(bits(0, 6, 3), bits(2, 4, 4)), false)
-        case 7: return (_mm256_or_si256(bits(1, 6, 3), bits(2, 5, 4)), false)
-        default: return (_mm256_and_si256(load256(w, 32 * (s / 2)), mask(s % 2 == 0 ? 7 : 0x38)), s % 2 == 1)
+        case 5: return (bits(2, 3, 7), 0)
+        case 6: return (_mm256_or_si256(bits(0, 6, 3), bits(2, 4, 4)), 0)
+        case 7: return (_mm256_or_si256(bits(1, 6, 3), bits(2, 5, 4)), 0)
+        default: return (_mm256_and_si256(load256(w, 32 * (s / 2)), mask(s % 2 == 0 ? 7 : 0x38)), s % 2)
         }
     }
 
     /// The second accumulator's pair sums are exactly 8 times the codes'.
     @inline(__always)
-    static func products(_ first: __m256i, _ second: __m256i, _ header: __m256i) -> __m256i {
-        _mm256_madd_epi16(_mm256_add_epi16(first, _mm256_srai_epi16(second, 3)), header)
+    static func products(_ sums: GroupSums, _ header: __m256i) -> __m256i {
+        _mm256_madd_epi16(_mm256_add_epi16(sums.first, _mm256_srai_epi16(sums.second, 3)), header)
     }
 
     @inline(__always)

@@ -50,13 +50,13 @@ enum Q4_KRepacked: RepackedFormat, ScaleMinGroupOrder {
     }
 
     @inline(__always)
-    static func step(_ w: UnsafeRawPointer, _ s: Int) -> (codes: __m256i, second: Bool) {
-        (nibbles(load256(w, 16 + (s / 2) * 32), high: s % 2 == 1), false)
+    static func step(_ w: UnsafeRawPointer, _ s: Int) -> (codes: __m256i, accumulator: Int) {
+        (nibbles(load256(w, 16 + (s / 2) * 32), high: s % 2 == 1), 0)
     }
 
     @inline(__always)
-    static func products(_ first: __m256i, _ second: __m256i, _ header: ScaleMinGroups) -> __m256i {
-        _mm256_madd_epi16(first, header.scales)
+    static func products(_ sums: GroupSums, _ header: ScaleMinGroups) -> __m256i {
+        _mm256_madd_epi16(sums.first, header.scales)
     }
 }
 
@@ -111,16 +111,16 @@ enum Q5_KRepacked: RepackedFormat, ScaleMinGroupOrder {
     /// The fifth bit (bit s of the bytes at 16) moved to bit 4 with one shift and one mask: a
     /// 16-bit shift moves bits across bytes, but none that the mask keeps.
     @inline(__always)
-    static func step(_ w: UnsafeRawPointer, _ s: Int) -> (codes: __m256i, second: Bool) {
+    static func step(_ w: UnsafeRawPointer, _ s: Int) -> (codes: __m256i, accumulator: Int) {
         let high = load256(w, 16)
         let moved = s < 4 ? _mm256_slli_epi16(high, Int32(4 - s)) : s == 4 ? high : _mm256_srli_epi16(high, Int32(s - 4))
         let fifth = _mm256_and_si256(moved, _mm256_set1_epi8(0x10))
-        return (_mm256_or_si256(nibbles(load256(w, 48 + (s / 2) * 32), high: s % 2 == 1), fifth), s >= 4)
+        return (_mm256_or_si256(nibbles(load256(w, 48 + (s / 2) * 32), high: s % 2 == 1), fifth), s / 4)
     }
 
     @inline(__always)
-    static func products(_ first: __m256i, _ second: __m256i, _ header: ScaleMinGroups) -> __m256i {
-        _mm256_add_epi32(_mm256_madd_epi16(first, header.scales), _mm256_madd_epi16(second, header.scales))
+    static func products(_ sums: GroupSums, _ header: ScaleMinGroups) -> __m256i {
+        _mm256_add_epi32(_mm256_madd_epi16(sums.first, header.scales), _mm256_madd_epi16(sums.second, header.scales))
     }
 }
 

@@ -1,0 +1,106 @@
+#if LLAMA_AVX2
+import _Builtin_intrinsics.intel
+import GGUF
+
+/// Q6_K blocks with their codes in group order (``GroupOrderKQuant``): the same 210 bytes per
+/// block, the same values. The 32 bytes at 32·i hold, in their low nibbles, the low four bits of
+/// the codes of step 2·i in group order (``groupOrderPosition(_:)``), in their high nibbles those
+/// of step 2·i + 1; byte j of the 32 bytes at 128 + 32·h holds, at bits 2·q and 2·q + 1, the top
+/// two bits of byte j of step 4·h + q. The scales (192..<208) and `d` (208) are the file's
+/// (``Q6_KFormat``).
+///
+/// Steps 2·k and 2·k + 1 share accumulator k: two pair sums of at most 2 × 63 × 127 stay within
+/// Int16, three would not.
+enum Q6_KRepacked: RepackedFormat {
+    typealias Activation = Q8xKGrouped
+    static var type: GGMLType { .q6_K }
+    static var blockElements: Int { 256 }
+    static var blockBytes: Int { 210 }
+
+    static func repack(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, blocks: Int) {
+        let natural = UnsafeMutableRawPointer.allocate(byteCount: 512, alignment: 32), grouped = natural + 256
+        defer { natural.deallocate() }
+        let nibble = _mm256_set1_epi8(0x0F), two = _mm256_set1_epi8(3)
+        for b in 0..<blocks {
+            let from = src + b * 210, to = dst + b * 210
+            for s in 0..<8 { (natural + 32 * s).storeBytes(of: Q6_KFormat.codes(from, s), as: __m256i.self) }
+            groupOrder(natural, grouped)
+            let code = { (s: Int) in load256(grouped, 32 * s) }
+            for i in 0..<4 {
+                let pair = _mm256_or_si256(_mm256_and_si256(code(2 * i), nibble), _mm256_slli_epi16(_mm256_and_si256(code(2 * i + 1), nibble), 4))
+                to.storeBytes(of: pair, toByteOffset: 32 * i, as: __m256i.self)
+            }
+            for h in 0..<2 {
+                var top = _mm256_setzero_si256()
+                for q in 0..<4 {
+                    top = _mm256_or_si256(top, _mm256_slli_epi16(shiftBytesRight(code(4 * h + q), 4, mask: two), Int32(2 * q)))
+                }
+                to.storeBytes(of: top, toByteOffset: 128 + 32 * h, as: __m256i.self)
+            }
+            (to + 192).copyMemory(from: from + 192, byteCount: 18)
+        }
+    }
+
+    /// The file layout's operations and order (``Q6_KFormat/dequantize(_:_:blocks:)``), so the
+    /// same floats.
+    static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int) {
+        for b in 0..<blocks {
+            let block = src + b * 210
+            let out = dst + b * 256
+            let d = half(block, 208)
+            for e in 0..<256 {
+                let (s, j) = groupOrderPosition(e)
+                let low = (block.load(fromByteOffset: 32 * (s / 2) + j, as: UInt8.self) >> UInt8(4 * (s % 2))) & 0x0F
+                let high = (block.load(fromByteOffset: 128 + 32 * (s / 4) + j, as: UInt8.self) >> UInt8(2 * (s % 4))) & 3
+                let scale = d * Float(block.load(fromByteOffset: 192 + e / 16, as: Int8.self))
+                out[e] = scale * Float(Int(low | high << 4) - 32)
+            }
+        }
+    }
+
+    static func quantize(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
+        quantize(through: Q6_KFormat.self, src, dst, blocks: blocks)
+    }
+
+    static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        dotKernel(weights, activation, blocks: blocks)
+    }
+
+    static func dotRows(_ weights: UnsafeRawPointer, _ activations: UnsafeRawPointer, activationStride: Int, rows: Int,
+                        blocks: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        dotRowsKernel(weights, activations, activationStride: activationStride, rows: rows, blocks: blocks, out, outStride: outStride)
+    }
+}
+
+extension Q6_KRepacked: GroupOrderKQuant {
+    static var offsetFactor: Float { 32 }
+
+    /// The sixteen signed scales as Int16, which also weight the group sums.
+    @inline(__always)
+    static func header(_ w: UnsafeRawPointer) -> __m256i {
+        _mm256_cvtepi8_epi16(w.loadUnaligned(fromByteOffset: 192, as: SIMD2<Int64>.self))
+    }
+
+    @inline(__always)
+    static func step(_ w: UnsafeRawPointer, _ s: Int) -> (codes: __m256i, accumulator: Int) {
+        let low = nibbles(load256(w, 32 * (s / 2)), high: s % 2 == 1)
+        return (_mm256_or_si256(low, topBits(load256(w, 128 + 32 * (s / 4)), s % 4)), s / 2)
+    }
+
+    @inline(__always)
+    static func products(_ sums: GroupSums, _ header: __m256i) -> __m256i {
+        let halves = (_mm256_add_epi32(_mm256_madd_epi16(sums.first, header), _mm256_madd_epi16(sums.second, header)),
+                      _mm256_add_epi32(_mm256_madd_epi16(sums.third, header), _mm256_madd_epi16(sums.fourth, header)))
+        return _mm256_add_epi32(halves.0, halves.1)
+    }
+
+    @inline(__always)
+    static func groupWeights(_ header: __m256i) -> __m256i { header }
+
+    @inline(__always)
+    static func productScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, 208, a) }
+
+    @inline(__always)
+    static func offsetScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, 208, a) }
+}
+#endif
