@@ -20,7 +20,7 @@ struct GroupScales {
     init(signed bytes: __m128i) {
         #if LLAMA_AVX512_VNNI
         first = _mm256_cvtepi8_epi32(bytes)
-        second = _mm256_cvtepi8_epi32(_mm_srli_si128(bytes, 8))
+        second = _mm256_cvtepi8_epi32(_mm_unpackhi_epi64(bytes, bytes))
         #else
         evenOdd = _mm256_cvtepi8_epi16(Self.evensThenOdds(bytes))
         #endif
@@ -31,7 +31,7 @@ struct GroupScales {
     init(unsigned bytes: __m128i) {
         #if LLAMA_AVX512_VNNI
         first = _mm256_cvtepu8_epi32(bytes)
-        second = _mm256_cvtepu8_epi32(_mm_srli_si128(bytes, 8))
+        second = _mm256_cvtepu8_epi32(_mm_unpackhi_epi64(bytes, bytes))
         #else
         evenOdd = _mm256_cvtepu8_epi16(Self.evensThenOdds(bytes))
         #endif
