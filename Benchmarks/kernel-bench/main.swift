@@ -6,7 +6,8 @@
 // GB/s is weight bytes streamed per second: a matvec reads every weight once, so at batch 1 the
 // ideal is the memory bandwidth line. A last table times matmul (prefill) at batch 32 on the
 // 1B attention shape with all threads, in weight-activation products per second. Matrices are in
-// the layout the engine uses (`Kernels.prepared`: Q4_0 interleaved in the native x86 build).
+// the layout the engine uses (`Kernels.prepared`: in the native x86 build Q4_0, Q4_1, Q5_0 and
+// Q5_1 interleaved, the K-quants repacked in group order).
 import Foundation
 import GGUF
 import LlamaKernels

@@ -113,8 +113,8 @@ struct ModelWeights: @unchecked Sendable {
     var byteCount: Int { file.tensors.reduce(0) { $0 + $1.byteCount } }
 
     /// Puts every matrix the CPU products read in the layout and memory the kernels read fastest
-    /// (``LlamaKernels/Kernels/prepared(_:pool:)``: Q4_0 interleaved in the native x86 build, large
-    /// matrices in huge pages on Linux) and releases the file pages of those that were copied, so
+    /// (``LlamaKernels/Kernels/prepared(_:pool:)``: in the native x86 build Q4_0-style matrices
+    /// interleaved and K-quants repacked, large matrices in huge pages on Linux) and releases the file pages of those that were copied, so
     /// the model's memory stays about the file's size.
     mutating func prepareForCPU(pool: ThreadPool) {
         var names: [String] = []
@@ -129,9 +129,10 @@ struct ModelWeights: @unchecked Sendable {
             names.append(name)
         }
         copied = Set(names)
-        // A tied output copied byte for byte also serves the embedding lookups: reading rows from
-        // the released file pages would map them again, 2 MiB at a time where the page cache
-        // holds large folios (+70 MB over the 1B's 48-token run), on top of the copy.
+        // A tied output copied block for block (as it was, or repacked) also serves the embedding
+        // lookups: reading rows from the released file pages would map them again, 2 MiB at a
+        // time where the page cache holds large folios (+70 MB over the 1B's 48-token run), on
+        // top of the copy.
         if copied.contains("token_embd.weight"), output.isCopy, !output.isRearranged {
             tokenEmbedding = output
         }
