@@ -11,17 +11,35 @@ enum Q2_KFormat: BlockFormat {
     static var blockBytes: Int { 84 }
 
     static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int) {
+        decode(src, dst, blocks: blocks, code: code)
+    }
+
+    /// Decodes `blocks` blocks whose weight `e` has the unsigned code `code(block, e)`: the file's
+    /// layout (``code(_:_:)``) or a repacked one, with the same float operations either way.
+    @inline(__always)
+    static func decode(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int, code: (UnsafeRawPointer, Int) -> Int) {
         for b in 0..<blocks {
             let block = src + b * 84
             let out = dst + b * 256
             let d = half(block, 80), dmin = half(block, 82)
             for e in 0..<256 {
-                let h = e / 128, r = e % 128
                 let packed = block.load(fromByteOffset: e / 16, as: UInt8.self)
-                let code = (block.load(fromByteOffset: 16 + h * 32 + r % 32, as: UInt8.self) >> UInt8(2 * (r / 32))) & 3
-                out[e] = d * Float(packed & 0x0F) * Float(code) - dmin * Float(packed >> 4)
+                out[e] = d * Float(packed & 0x0F) * Float(code(block, e)) - dmin * Float(packed >> 4)
             }
         }
+    }
+
+    /// The code of weight `e` of the block at `block`.
+    @inline(__always)
+    static func code(_ block: UnsafeRawPointer, _ e: Int) -> Int {
+        code(block, step: e / 32, byte: e % 32)
+    }
+
+    /// The code at byte `j` of step `s` (bits 2·(s mod 4) of byte 16 + 32·(s / 4) + j): weight
+    /// 32·s + j in the file's layout, the same place in ``Q2_KRepacked``'s.
+    @inline(__always)
+    static func code(_ block: UnsafeRawPointer, step s: Int, byte j: Int) -> Int {
+        Int(block.load(fromByteOffset: 16 + 32 * (s / 4) + j, as: UInt8.self) >> UInt8(2 * (s % 4)) & 3)
     }
 
     static func quantize(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {

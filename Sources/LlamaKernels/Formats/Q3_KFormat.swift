@@ -21,18 +21,30 @@ enum Q3_KFormat: BlockFormat {
     }
 
     static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int) {
+        decode(src, dst, blocks: blocks, code: code)
+    }
+
+    /// Decodes `blocks` blocks whose weight `e` has the code stored unsigned (0...7, the code + 4) `code(block, e)`: the file's
+    /// layout (``code(_:_:)``) or a repacked one, with the same float operations either way.
+    @inline(__always)
+    static func decode(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int, code: (UnsafeRawPointer, Int) -> Int) {
         for b in 0..<blocks {
             let block = src + b * 110
             let out = dst + b * 256
             let d = half(block, 108)
             for e in 0..<256 {
-                let h = e / 128, r = e % 128
-                let low = (block.load(fromByteOffset: 32 + h * 32 + r % 32, as: UInt8.self) >> UInt8(2 * (r / 32))) & 3
-                let high = (block.load(fromByteOffset: e % 32, as: UInt8.self) >> UInt8(e / 32)) & 1
-                let code = Int(low) - (high == 0 ? 4 : 0)
-                out[e] = d * Float(scale(block, e / 16)) * Float(code)
+                out[e] = d * Float(scale(block, e / 16)) * Float(code(block, e) - 4)
             }
         }
+    }
+
+    /// The stored code (low bits + 4 × high bit) of weight `e` of the block at `block`.
+    @inline(__always)
+    static func code(_ block: UnsafeRawPointer, _ e: Int) -> Int {
+        let h = e / 128, r = e % 128
+        let low = (block.load(fromByteOffset: 32 + h * 32 + r % 32, as: UInt8.self) >> UInt8(2 * (r / 32))) & 3
+        let high = (block.load(fromByteOffset: e % 32, as: UInt8.self) >> UInt8(e / 32)) & 1
+        return Int(low | high << 2)
     }
 
     static func quantize(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {

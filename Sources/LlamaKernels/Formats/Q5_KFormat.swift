@@ -11,6 +11,13 @@ enum Q5_KFormat: BlockFormat {
     static var blockBytes: Int { 176 }
 
     static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int) {
+        decode(src, dst, blocks: blocks, code: code)
+    }
+
+    /// Decodes `blocks` blocks whose weight `e` has the unsigned code `code(block, e)`: the file's
+    /// layout (``code(_:_:)``) or a repacked one, with the same float operations either way.
+    @inline(__always)
+    static func decode(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int, code: (UnsafeRawPointer, Int) -> Int) {
         for b in 0..<blocks {
             let block = src + b * 176
             let out = dst + b * 256
@@ -18,14 +25,27 @@ enum Q5_KFormat: BlockFormat {
             let (scales, minimums) = unpackScaleMins(block + 4)
             for sub in 0..<8 {
                 let scale = d * Float(scales[sub]), offset = dmin * Float(minimums[sub])
-                let shift = UInt8(4 * (sub % 2))
-                for j in 0..<32 {
-                    let low = (block.load(fromByteOffset: 48 + (sub / 2) * 32 + j, as: UInt8.self) >> shift) & 0x0F
-                    let fifth = (block.load(fromByteOffset: 16 + j, as: UInt8.self) >> UInt8(sub)) & 1
-                    out[sub * 32 + j] = scale * Float(low | fifth << 4) - offset
+                for e in sub * 32..<sub * 32 + 32 {
+                    out[e] = scale * Float(code(block, e)) - offset
                 }
             }
         }
+    }
+
+    /// The code of weight `e` of the block at `block`.
+    @inline(__always)
+    static func code(_ block: UnsafeRawPointer, _ e: Int) -> Int {
+        code(block, step: e / 32, byte: e % 32)
+    }
+
+    /// The code at byte `j` of step `s` (four bits from the low or high nibble of byte
+    /// 48 + 32·(s / 2) + j, the fifth from bit s of byte 16 + j): weight 32·s + j in the file's
+    /// layout, the same place in ``Q5_KRepacked``'s.
+    @inline(__always)
+    static func code(_ block: UnsafeRawPointer, step s: Int, byte j: Int) -> Int {
+        let low = (block.load(fromByteOffset: 48 + (s / 2) * 32 + j, as: UInt8.self) >> UInt8(4 * (s % 2))) & 0x0F
+        let fifth = (block.load(fromByteOffset: 16 + j, as: UInt8.self) >> UInt8(s)) & 1
+        return Int(low | fifth << 4)
     }
 
     static func quantize(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {

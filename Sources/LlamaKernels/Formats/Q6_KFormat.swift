@@ -13,19 +13,32 @@ enum Q6_KFormat: BlockFormat {
     static var blockBytes: Int { 210 }
 
     static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int) {
+        decode(src, dst, blocks: blocks, code: code)
+    }
+
+    /// Decodes `blocks` blocks whose weight `e` has the code stored unsigned (0...63, the code + 32) `code(block, e)`: the file's
+    /// layout (``code(_:_:)``) or a repacked one, with the same float operations either way.
+    @inline(__always)
+    static func decode(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int, code: (UnsafeRawPointer, Int) -> Int) {
         for b in 0..<blocks {
             let block = src + b * 210
             let out = dst + b * 256
             let d = half(block, 208)
             for e in 0..<256 {
-                let h = e / 128, r = e % 128
-                let lowByte = block.load(fromByteOffset: h * 64 + r % 64, as: UInt8.self)
-                let low = (r < 64 ? lowByte : lowByte >> 4) & 0x0F
-                let high = (block.load(fromByteOffset: 128 + h * 32 + r % 32, as: UInt8.self) >> UInt8(2 * (r / 32))) & 3
                 let scale = d * Float(block.load(fromByteOffset: 192 + e / 16, as: Int8.self))
-                out[e] = scale * Float(Int(low | high << 4) - 32)
+                out[e] = scale * Float(code(block, e) - 32)
             }
         }
+    }
+
+    /// The stored code of weight `e` of the block at `block`.
+    @inline(__always)
+    static func code(_ block: UnsafeRawPointer, _ e: Int) -> Int {
+        let h = e / 128, r = e % 128
+        let lowByte = block.load(fromByteOffset: h * 64 + r % 64, as: UInt8.self)
+        let low = (r < 64 ? lowByte : lowByte >> 4) & 0x0F
+        let high = (block.load(fromByteOffset: 128 + h * 32 + r % 32, as: UInt8.self) >> UInt8(2 * (r / 32))) & 3
+        return Int(low | high << 4)
     }
 
     static func quantize(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {

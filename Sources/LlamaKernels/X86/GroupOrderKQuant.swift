@@ -11,26 +11,12 @@ import _Builtin_intrinsics.intel
 /// for instance one for codes as stored and one for codes masked where they lie, exactly 2^k
 /// times the codes, shifted back before one multiply-add; or one multiply-add per accumulator
 /// where eight steps of pair sums would not fit in one. Each format states why its sums stay
-/// within Int16. The float terms are ``KQuantKernel``'s.
-protocol GroupOrderKQuant {
-    /// What the steps of one block share: its unpacked scales.
-    associatedtype Header
-    /// Bytes of one block.
-    static var blockBytes: Int { get }
-    /// The multiple of the weighted group sums subtracted from the products.
-    static var offsetFactor: Float { get }
-    /// The block at `w`'s shared unpacking.
-    static func header(_ w: UnsafeRawPointer) -> Header
+/// within Int16. The float terms are ``KQuantBlock``'s.
+protocol GroupOrderKQuant: KQuantBlock {
     /// Step `s`'s 32 unsigned codes in group order, and the accumulator (0..<4) they go to.
     static func step(_ w: UnsafeRawPointer, _ s: Int) -> (codes: __m256i, accumulator: Int)
     /// The block's Int32 products from its accumulated group pair sums.
     static func products(_ sums: GroupSums, _ header: Header) -> __m256i
-    /// The sixteen Int16 weights of the Q8_K group sums in the block's offset term.
-    static func groupWeights(_ header: Header) -> __m256i
-    /// The scale of the block's integer products, with the activation block `a`'s, in all lanes.
-    static func productScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256
-    /// The scale of the block's offset term, with the activation block `a`'s, in all lanes.
-    static func offsetScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256
 }
 
 extension GroupOrderKQuant {
@@ -46,7 +32,8 @@ extension GroupOrderKQuant {
                 let (codes, k) = step(w, s)
                 sums.add(codes, a, s, to: k)
             }
-            finishBlock(&sum, &offsets, sums, w, header(w), a)
+            let header = header(w)
+            finishBlock(&sum, &offsets, products(sums, header), w, header, a)
         }
         return finishRow(sum, offsets)
     }
@@ -75,10 +62,10 @@ extension GroupOrderKQuant {
                     p3.add(codes, a3 + x, s, to: k)
                 }
                 let header = header(w)
-                finishBlock(&s0, &o0, p0, w, header, a0 + x)
-                finishBlock(&s1, &o1, p1, w, header, a1 + x)
-                finishBlock(&s2, &o2, p2, w, header, a2 + x)
-                finishBlock(&s3, &o3, p3, w, header, a3 + x)
+                finishBlock(&s0, &o0, products(p0, header), w, header, a0 + x)
+                finishBlock(&s1, &o1, products(p1, header), w, header, a1 + x)
+                finishBlock(&s2, &o2, products(p2, header), w, header, a2 + x)
+                finishBlock(&s3, &o3, products(p3, header), w, header, a3 + x)
             }
             let o = out + i * outStride
             o[0] = finishRow(s0, o0)
@@ -92,20 +79,19 @@ extension GroupOrderKQuant {
             i += 1
         }
     }
+}
 
-    /// Adds one block's products and offset term, for the activation block `a`.
-    @inline(__always)
-    private static func finishBlock(_ sum: inout __m256, _ offsets: inout __m256, _ sums: GroupSums,
-                                    _ w: UnsafeRawPointer, _ header: Header, _ a: UnsafeRawPointer) {
-        sum = accumulate(sum, products(sums, header), scale: productScale(w, a))
-        offsets = accumulateGroupSums(offsets, groupWeights(header), a, scale: offsetScale(w, a))
+extension GroupOrderKQuant where Self: RepackedFormat {
+    static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+        dotKernel(weights, activation, blocks: blocks)
     }
 
-    @inline(__always)
-    private static func finishRow(_ sum: __m256, _ offsets: __m256) -> Float {
-        horizontalSum(_mm256_fnmadd_ps(offsets, _mm256_set1_ps(offsetFactor), sum))
+    static func dotRows(_ weights: UnsafeRawPointer, _ activations: UnsafeRawPointer, activationStride: Int, rows: Int,
+                        blocks: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        dotRowsKernel(weights, activations, activationStride: activationStride, rows: rows, blocks: blocks, out, outStride: outStride)
     }
 }
+
 /// A block's group pair sums in four Int16 accumulators (``GroupOrderKQuant``); those a format
 /// never adds to stay zero and cost nothing once inlined.
 struct GroupSums {

@@ -1,16 +1,11 @@
 #if LLAMA_AVX2
 import _Builtin_intrinsics.intel
 
-/// A K-quant's native dot with a Q8_K activation, described one 256-weight block at a time, so
-/// that one loop serves a single activation row (matvec) and four (matmul), the four sharing
-/// each block's unpacking.
-///
-/// A block is eight steps of 32 weights: step s's codes (unsigned, at most 128 for `dpbusd`)
-/// meet activation bytes 32s..<32s+32, weighted by their sub-block scales in integer lanes. The
-/// block's float terms are its products times ``productScale(_:_:)`` minus ``offsetFactor`` ×
-/// the Q8_K group sums weighted by ``groupWeights(_:)`` times ``offsetScale(_:_:)``: the
+/// What the native K-quant kernels share: a block's scales and its float terms. A block's
+/// integer products are scaled by ``productScale(_:_:)``, less ``offsetFactor`` × the Q8_K
+/// group sums weighted by ``groupWeights(_:)`` and scaled by ``offsetScale(_:_:)``: the
 /// minimums of the types that have them, or the fixed offset of the codes' zero point.
-protocol KQuantKernel {
+protocol KQuantBlock {
     /// What the steps of one block share: its unpacked scales.
     associatedtype Header
     /// Bytes of one block.
@@ -19,14 +14,40 @@ protocol KQuantKernel {
     static var offsetFactor: Float { get }
     /// The block at `w`'s shared unpacking.
     static func header(_ w: UnsafeRawPointer) -> Header
-    /// Step `s`'s 32 codes and their lane scales (``laneScales(_:_:_:)`` or ``laneScales(_:_:)``).
-    static func step(_ w: UnsafeRawPointer, _ header: Header, _ s: Int) -> (codes: __m256i, scales: __m256i)
     /// The sixteen Int16 weights of the Q8_K group sums in the block's offset term.
-    static func groupWeights(_ w: UnsafeRawPointer, _ header: Header) -> __m256i
+    static func groupWeights(_ header: Header) -> __m256i
     /// The scale of the block's integer products, with the activation block `a`'s, in all lanes.
     static func productScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256
     /// The scale of the block's offset term, with the activation block `a`'s, in all lanes.
     static func offsetScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256
+}
+
+extension KQuantBlock {
+    /// Adds one block's Int32 `products` and offset term, for the activation block `a`.
+    @inline(__always)
+    static func finishBlock(_ sum: inout __m256, _ offsets: inout __m256, _ products: __m256i,
+                            _ w: UnsafeRawPointer, _ header: Header, _ a: UnsafeRawPointer) {
+        sum = accumulate(sum, products, scale: productScale(w, a))
+        offsets = accumulateGroupSums(offsets, groupWeights(header), a, scale: offsetScale(w, a))
+    }
+
+    /// A row's dot from its accumulated products and offset terms.
+    @inline(__always)
+    static func finishRow(_ sum: __m256, _ offsets: __m256) -> Float {
+        horizontalSum(_mm256_fnmadd_ps(offsets, _mm256_set1_ps(offsetFactor), sum))
+    }
+}
+
+/// A K-quant's native dot with a Q8_K activation in the file's block layout, described one
+/// 256-weight block at a time, so that one loop serves a single activation row (matvec) and four
+/// (matmul), the four sharing each block's unpacking.
+///
+/// A block is eight steps of 32 weights: step s's codes (unsigned, at most 128 for `dpbusd`)
+/// meet activation bytes 32s..<32s+32, weighted by their sub-block scales in integer lanes; the
+/// float terms are ``KQuantBlock``'s.
+protocol KQuantKernel: KQuantBlock {
+    /// Step `s`'s 32 codes and their lane scales (``GroupScales/lanes(_:)`` or ``laneScales(_:_:)``).
+    static func step(_ w: UnsafeRawPointer, _ header: Header, _ s: Int) -> (codes: __m256i, scales: __m256i)
 }
 
 extension KQuantKernel {
@@ -91,20 +112,8 @@ extension KQuantKernel {
             i += 1
         }
     }
-
-    /// Adds one block's products and offset term, for the activation block `a`.
-    @inline(__always)
-    private static func finishBlock(_ sum: inout __m256, _ offsets: inout __m256, _ products: __m256i,
-                                    _ w: UnsafeRawPointer, _ header: Header, _ a: UnsafeRawPointer) {
-        sum = accumulate(sum, products, scale: productScale(w, a))
-        offsets = accumulateGroupSums(offsets, groupWeights(w, header), a, scale: offsetScale(w, a))
-    }
-
-    @inline(__always)
-    private static func finishRow(_ sum: __m256, _ offsets: __m256) -> Float {
-        horizontalSum(_mm256_fnmadd_ps(offsets, _mm256_set1_ps(offsetFactor), sum))
-    }
 }
+
 /// The sub-block scales and minimums of a Q4_K/Q5_K block, unpacked once per block.
 struct ScaleMinHeader {
     /// The eight sub-block scales, widened for ``laneScales(_:_:)``.
@@ -127,7 +136,7 @@ extension ScaleMinKQuant {
     }
 
     @inline(__always)
-    static func groupWeights(_ w: UnsafeRawPointer, _ header: ScaleMinHeader) -> __m256i { repeatedForGroups(header.minimums) }
+    static func groupWeights(_ header: ScaleMinHeader) -> __m256i { repeatedForGroups(header.minimums) }
 
     @inline(__always)
     static func productScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, 0, a) }

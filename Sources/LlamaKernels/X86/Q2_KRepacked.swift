@@ -35,33 +35,16 @@ enum Q2_KRepacked: RepackedFormat {
         }
     }
 
-    /// The file layout's operations and order (``Q2_KFormat/dequantize(_:_:blocks:)``), so the
-    /// same floats.
+    /// The file layout's decoding with the codes in group order, so the same floats.
     static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int) {
-        for b in 0..<blocks {
-            let block = src + b * 84
-            let out = dst + b * 256
-            let d = half(block, 80), dmin = half(block, 82)
-            for e in 0..<256 {
-                let (s, j) = groupOrderPosition(e)
-                let packed = block.load(fromByteOffset: e / 16, as: UInt8.self)
-                let code = (block.load(fromByteOffset: 16 + 32 * (s / 4) + j, as: UInt8.self) >> UInt8(2 * (s % 4))) & 3
-                out[e] = d * Float(packed & 0x0F) * Float(code) - dmin * Float(packed >> 4)
-            }
+        Q2_KFormat.decode(src, dst, blocks: blocks) { block, e in
+            let (s, j) = groupOrderPosition(e)
+            return Q2_KFormat.code(block, step: s, byte: j)
         }
     }
 
     static func quantize(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
         quantize(through: Q2_KFormat.self, src, dst, blocks: blocks)
-    }
-
-    static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        dotKernel(weights, activation, blocks: blocks)
-    }
-
-    static func dotRows(_ weights: UnsafeRawPointer, _ activations: UnsafeRawPointer, activationStride: Int, rows: Int,
-                        blocks: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
-        dotRowsKernel(weights, activations, activationStride: activationStride, rows: rows, blocks: blocks, out, outStride: outStride)
     }
 }
 

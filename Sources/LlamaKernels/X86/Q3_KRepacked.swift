@@ -51,31 +51,16 @@ enum Q3_KRepacked: RepackedFormat {
         }
     }
 
-    /// The file layout's operations and order (``Q3_KFormat/dequantize(_:_:blocks:)``), so the
-    /// same floats.
+    /// The file layout's decoding with this layout's codes, so the same floats.
     static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int) {
-        for b in 0..<blocks {
-            let block = src + b * 110
-            let out = dst + b * 256
-            let d = half(block, 108)
-            for e in 0..<256 {
-                let (s, j) = groupOrderPosition(e)
-                out[e] = d * Float(Q3_KFormat.scale(block, e / 16)) * Float(storedCode(block, s, j) - 4)
-            }
+        Q3_KFormat.decode(src, dst, blocks: blocks) { block, e in
+            let (s, j) = groupOrderPosition(e)
+            return storedCode(block, s, j)
         }
     }
 
     static func quantize(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
         quantize(through: Q3_KFormat.self, src, dst, blocks: blocks)
-    }
-
-    static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        dotKernel(weights, activation, blocks: blocks)
-    }
-
-    static func dotRows(_ weights: UnsafeRawPointer, _ activations: UnsafeRawPointer, activationStride: Int, rows: Int,
-                        blocks: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
-        dotRowsKernel(weights, activations, activationStride: activationStride, rows: rows, blocks: blocks, out, outStride: outStride)
     }
 }
 

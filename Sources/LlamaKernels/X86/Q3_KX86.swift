@@ -42,7 +42,7 @@ extension Q3_KFormat: KQuantKernel {
     }
 
     @inline(__always)
-    static func groupWeights(_ w: UnsafeRawPointer, _ header: GroupHeader) -> __m256i { header.groupWeights }
+    static func groupWeights(_ header: GroupHeader) -> __m256i { header.groupWeights }
 
     @inline(__always)
     static func productScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, 108, a) }

@@ -41,34 +41,18 @@ enum Q6_KRepacked: RepackedFormat {
         }
     }
 
-    /// The file layout's operations and order (``Q6_KFormat/dequantize(_:_:blocks:)``), so the
-    /// same floats.
+    /// The file layout's decoding with this layout's codes, so the same floats.
     static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int) {
-        for b in 0..<blocks {
-            let block = src + b * 210
-            let out = dst + b * 256
-            let d = half(block, 208)
-            for e in 0..<256 {
-                let (s, j) = groupOrderPosition(e)
-                let low = (block.load(fromByteOffset: 32 * (s / 2) + j, as: UInt8.self) >> UInt8(4 * (s % 2))) & 0x0F
-                let high = (block.load(fromByteOffset: 128 + 32 * (s / 4) + j, as: UInt8.self) >> UInt8(2 * (s % 4))) & 3
-                let scale = d * Float(block.load(fromByteOffset: 192 + e / 16, as: Int8.self))
-                out[e] = scale * Float(Int(low | high << 4) - 32)
-            }
+        Q6_KFormat.decode(src, dst, blocks: blocks) { block, e in
+            let (s, j) = groupOrderPosition(e)
+            let low = (block.load(fromByteOffset: 32 * (s / 2) + j, as: UInt8.self) >> UInt8(4 * (s % 2))) & 0x0F
+            let high = (block.load(fromByteOffset: 128 + 32 * (s / 4) + j, as: UInt8.self) >> UInt8(2 * (s % 4))) & 3
+            return Int(low | high << 4)
         }
     }
 
     static func quantize(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
         quantize(through: Q6_KFormat.self, src, dst, blocks: blocks)
-    }
-
-    static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        dotKernel(weights, activation, blocks: blocks)
-    }
-
-    static func dotRows(_ weights: UnsafeRawPointer, _ activations: UnsafeRawPointer, activationStride: Int, rows: Int,
-                        blocks: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
-        dotRowsKernel(weights, activations, activationStride: activationStride, rows: rows, blocks: blocks, out, outStride: outStride)
     }
 }
 

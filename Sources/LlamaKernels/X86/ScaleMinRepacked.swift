@@ -20,33 +20,16 @@ enum Q4_KRepacked: RepackedFormat, ScaleMinGroupOrder {
         repackScaleMinBlocks(src, dst, blocks: blocks, blockBytes: 144, codesOffset: 16, fifthBits: false) { Q4_KFormat.codes($0, $1) }
     }
 
-    /// The file layout's operations and order (``Q4_KFormat/dequantize(_:_:blocks:)``), so the
-    /// same floats.
+    /// The file layout's decoding with the codes in group order, so the same floats.
     static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int) {
-        for b in 0..<blocks {
-            let block = src + b * 144
-            let out = dst + b * 256
-            let d = half(block, 0), dmin = half(block, 2)
-            let (scales, minimums) = unpackScaleMins(block + 4)
-            for e in 0..<256 {
-                let sub = e / 32, (s, j) = groupOrderPosition(e)
-                let code = (block.load(fromByteOffset: 16 + (s / 2) * 32 + j, as: UInt8.self) >> UInt8(4 * (s % 2))) & 0x0F
-                out[e] = d * Float(scales[sub]) * Float(code) - dmin * Float(minimums[sub])
-            }
+        Q4_KFormat.decode(src, dst, blocks: blocks) { block, e in
+            let (s, j) = groupOrderPosition(e)
+            return Q4_KFormat.code(block, step: s, byte: j)
         }
     }
 
     static func quantize(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
         quantize(through: Q4_KFormat.self, src, dst, blocks: blocks)
-    }
-
-    static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        dotKernel(weights, activation, blocks: blocks)
-    }
-
-    static func dotRows(_ weights: UnsafeRawPointer, _ activations: UnsafeRawPointer, activationStride: Int, rows: Int,
-                        blocks: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
-        dotRowsKernel(weights, activations, activationStride: activationStride, rows: rows, blocks: blocks, out, outStride: outStride)
     }
 
     @inline(__always)
@@ -78,34 +61,16 @@ enum Q5_KRepacked: RepackedFormat, ScaleMinGroupOrder {
         repackScaleMinBlocks(src, dst, blocks: blocks, blockBytes: 176, codesOffset: 48, fifthBits: true) { Q5_KFormat.codes($0, $1) }
     }
 
-    /// The file layout's operations and order (``Q5_KFormat/dequantize(_:_:blocks:)``), so the
-    /// same floats.
+    /// The file layout's decoding with the codes in group order, so the same floats.
     static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int) {
-        for b in 0..<blocks {
-            let block = src + b * 176
-            let out = dst + b * 256
-            let d = half(block, 0), dmin = half(block, 2)
-            let (scales, minimums) = unpackScaleMins(block + 4)
-            for e in 0..<256 {
-                let sub = e / 32, (s, j) = groupOrderPosition(e)
-                let low = (block.load(fromByteOffset: 48 + (s / 2) * 32 + j, as: UInt8.self) >> UInt8(4 * (s % 2))) & 0x0F
-                let fifth = (block.load(fromByteOffset: 16 + j, as: UInt8.self) >> UInt8(s)) & 1
-                out[e] = d * Float(scales[sub]) * Float(low | fifth << 4) - dmin * Float(minimums[sub])
-            }
+        Q5_KFormat.decode(src, dst, blocks: blocks) { block, e in
+            let (s, j) = groupOrderPosition(e)
+            return Q5_KFormat.code(block, step: s, byte: j)
         }
     }
 
     static func quantize(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
         quantize(through: Q5_KFormat.self, src, dst, blocks: blocks)
-    }
-
-    static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        dotKernel(weights, activation, blocks: blocks)
-    }
-
-    static func dotRows(_ weights: UnsafeRawPointer, _ activations: UnsafeRawPointer, activationStride: Int, rows: Int,
-                        blocks: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
-        dotRowsKernel(weights, activations, activationStride: activationStride, rows: rows, blocks: blocks, out, outStride: outStride)
     }
 
     /// The fifth bit (bit s of the bytes at 16) moved to bit 4 with one shift and one mask: a
