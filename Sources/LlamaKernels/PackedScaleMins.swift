@@ -42,3 +42,22 @@ func minimumSum(_ minimums: SixBitValues, _ activation: UnsafeRawPointer) -> Int
     }
     return total
 }
+
+/// Decodes `blocks` Q4_K or Q5_K blocks of `blockBytes` bytes: weight `e` of a block is
+/// d × scale × `code(block, e)` − dmin × minimum of its sub-block, in gguf-py's operation order.
+@inline(__always)
+func decodeScaleMinBlocks(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int, blockBytes: Int,
+                          code: (UnsafeRawPointer, Int) -> Int) {
+    for b in 0..<blocks {
+        let block = src + b * blockBytes
+        let out = dst + b * 256
+        let d = half(block, 0), dmin = half(block, 2)
+        let (scales, minimums) = unpackScaleMins(block + 4)
+        for sub in 0..<8 {
+            let scale = d * Float(scales[sub]), offset = dmin * Float(minimums[sub])
+            for e in sub * 32..<sub * 32 + 32 {
+                out[e] = scale * Float(code(block, e)) - offset
+            }
+        }
+    }
+}

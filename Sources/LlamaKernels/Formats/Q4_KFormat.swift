@@ -19,18 +19,7 @@ enum Q4_KFormat: BlockFormat {
     /// layout (``code(_:_:)``) or a repacked one, with the same float operations either way.
     @inline(__always)
     static func decode(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int, code: (UnsafeRawPointer, Int) -> Int) {
-        for b in 0..<blocks {
-            let block = src + b * 144
-            let out = dst + b * 256
-            let d = half(block, 0), dmin = half(block, 2)
-            let (scales, minimums) = unpackScaleMins(block + 4)
-            for sub in 0..<8 {
-                let scale = d * Float(scales[sub]), offset = dmin * Float(minimums[sub])
-                for e in sub * 32..<sub * 32 + 32 {
-                    out[e] = scale * Float(code(block, e)) - offset
-                }
-            }
-        }
+        decodeScaleMinBlocks(src, dst, blocks: blocks, blockBytes: 144, code: code)
     }
 
     /// The code of weight `e` of the block at `block`.
