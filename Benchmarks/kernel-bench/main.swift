@@ -4,7 +4,8 @@
 //   swift run -c release kernel-bench [--quick] [--types Q4_0,Q6_K] [--threads 1,2]
 //
 // GB/s is weight bytes streamed per second: a matvec reads every weight once, so at batch 1 the
-// ideal is the memory bandwidth line. A last table times matmul (prefill) at batch 32 on the
+// ideal is the memory bandwidth line; each row also gives it as a share of a 1 GB read measured
+// just before it, since a shared machine's bandwidth drifts. A last table times matmul (prefill) at batch 32 on the
 // 1B attention shape with all threads, in weight-activation products per second. Matrices are in
 // the layout the engine uses (`Kernels.prepared`: in the native x86 build Q4_0, Q4_1, Q5_0 and
 // Q5_1 interleaved, the K-quants repacked in group order).
@@ -85,47 +86,65 @@ func makeWeights(_ type: GGMLType, rows: Int, columns: Int) -> UnsafeMutableRawB
     return bytes
 }
 
-/// GB/s of `threads` threads summing a 1 GB buffer (64-bit words, 4 independent lanes).
-/// GB/s of a plain read of 1 GB with `threads` threads, in ordinary pages or (Linux) in memory
-/// advised for transparent huge pages, as the engine keeps the weights it copies at load.
-func memoryBandwidth(threads: Int, budget: Double, hugePages: Bool) -> Double {
+/// A plain read of 1 GB with `threads` threads, in ordinary pages or (Linux) in memory advised
+/// for transparent huge pages, as the engine keeps the weights it copies at load.
+final class MemoryRead {
     let byteCount = 1 << 30
-    let raw = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 2 << 20)
-    defer { raw.deallocate() }
-    #if os(Linux)
-    if hugePages { _ = madvise(raw, byteCount, 14 /* MADV_HUGEPAGE */) }
-    #endif
-    let words = UnsafeMutableBufferPointer(start: raw.bindMemory(to: SIMD8<UInt64>.self, capacity: byteCount / 64), count: byteCount / 64)
-    words.initialize(repeating: SIMD8(repeating: 1))
-    let pool = ThreadPool(threadCount: threads)
-    let chunks = 64
-    let perChunk = words.count / chunks
-    let sums = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: chunks)
-    defer { sums.deallocate() }
-    let seconds = secondsPerCall(budget: budget) {
-        pool.parallelFor(chunks) { c in
-            var acc = SIMD8<UInt64>()
-            for i in c * perChunk..<(c + 1) * perChunk { acc &+= words[i] }
-            sums[c] = acc.wrappedSum()
-        }
+    private let raw: UnsafeMutableRawPointer
+    private let words: UnsafeMutableBufferPointer<SIMD8<UInt64>>
+
+    init(hugePages: Bool) {
+        raw = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 2 << 20)
+        #if os(Linux)
+        if hugePages { _ = madvise(raw, byteCount, 14 /* MADV_HUGEPAGE */) }
+        #endif
+        words = UnsafeMutableBufferPointer(start: raw.bindMemory(to: SIMD8<UInt64>.self, capacity: byteCount / 64), count: byteCount / 64)
+        words.initialize(repeating: SIMD8(repeating: 1))
     }
-    precondition(sums.reduce(0, &+) == UInt64(words.count * 8), "bandwidth check sum")
-    return Double(byteCount) / seconds.best / 1e9
+
+    deinit { raw.deallocate() }
+
+    /// GB/s of the best run of summing the buffer (64-bit words, 8 lanes) with `pool`'s threads.
+    func gigabytesPerSecond(pool: ThreadPool, budget: Double) -> Double {
+        let chunks = 64
+        let perChunk = words.count / chunks
+        let sums = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: chunks)
+        defer { sums.deallocate() }
+        let words = words
+        let seconds = secondsPerCall(budget: budget) {
+            pool.parallelFor(chunks) { c in
+                var acc = SIMD8<UInt64>()
+                for i in c * perChunk..<(c + 1) * perChunk { acc &+= words[i] }
+                sums[c] = acc.wrappedSum()
+            }
+        }
+        precondition(sums.reduce(0, &+) == UInt64(words.count * 8), "bandwidth check sum")
+        return Double(byteCount) / seconds.best / 1e9
+    }
 }
 
 let options = Options(CommandLine.arguments)
 let budget = options.quick ? 0.3 : 1.0
 print("LlamaKernels matvec benchmark (\(ProcessInfo.processInfo.activeProcessorCount) processors)")
+let plainRead = MemoryRead(hugePages: false)
+#if os(Linux)
+let hugePageRead = MemoryRead(hugePages: true)
+#else
+let hugePageRead = plainRead
+#endif
 for threads in options.threads {
-    let plural = threads == 1 ? "" : "s"
+    let plural = threads == 1 ? "" : "s", pool = ThreadPool(threadCount: threads)
     print(String(format: "memory read (1 GB, best run), %d thread%@: %.1f GB/s", threads, plural,
-                 memoryBandwidth(threads: threads, budget: budget, hugePages: false)))
+                 plainRead.gigabytesPerSecond(pool: pool, budget: budget)))
     #if os(Linux)
     print(String(format: "memory read (1 GB in huge pages, best run), %d thread%@: %.1f GB/s", threads, plural,
-                 memoryBandwidth(threads: threads, budget: budget, hugePages: true)))
+                 hugePageRead.gigabytesPerSecond(pool: pool, budget: budget)))
     #endif
 }
-print("type    shape                    threads  median µs   best µs  GB/s (best)  Gelem/s (best)")
+// The machine may be shared and its bandwidth drifts: each row is also given as a share of a
+// read of 1 GB in huge pages (the memory the weights live in) with the same threads, measured
+// just before it.
+print("type    shape                    threads  median µs   best µs  GB/s (best)  Gelem/s (best)  read GB/s  % of read")
 for type in options.types {
     for (name, rows, columns) in shapes {
         let weights = makeWeights(type, rows: rows, columns: columns)
@@ -136,12 +155,14 @@ for type in options.types {
         var y = [Float](repeating: 0, count: rows)
         for threads in options.threads {
             let pool = ThreadPool(threadCount: threads)
+            let read = hugePageRead.gigabytesPerSecond(pool: pool, budget: budget / 4)
             let seconds = y.withUnsafeMutableBufferPointer { out in
                 secondsPerCall(budget: budget) { Kernels.matvec(matrix, x, out.baseAddress!, pool: pool) }
             }
+            let gigabytes = Double(weights.count) / seconds.best / 1e9
             let line = String(
-                format: "%-7@ %-24@ %7d %10.1f %9.1f %12.2f %15.2f", type.name, name, threads, seconds.median * 1e6,
-                seconds.best * 1e6, Double(weights.count) / seconds.best / 1e9, Double(rows * columns) / seconds.best / 1e9)
+                format: "%-7@ %-24@ %7d %10.1f %9.1f %12.2f %15.2f %10.1f %9.0f%%", type.name, name, threads, seconds.median * 1e6,
+                seconds.best * 1e6, gigabytes, Double(rows * columns) / seconds.best / 1e9, read, 100 * gigabytes / read)
             print(line)
         }
     }
