@@ -118,9 +118,9 @@ public enum Kernels {
     /// still what ``dequantize(_:row:into:)`` and ``BLASMatmul`` read, so keep them mapped, though
     /// their pages may be released (see `GGUFFile.releasePages(of:)`).
     ///
-    /// A type whose native dot reads a repacked block layout (Q3_K in the native x86 build) is
-    /// copied block by block into that layout, and on Linux any other matrix of at least 2 MiB is
-    /// copied as it is into memory advised for transparent huge pages (a product then streams the
+    /// A type whose native dot reads a repacked block layout (the K-quants in the native x86
+    /// build) is copied block by block into that layout, and on Linux any other matrix of at
+    /// least 2 MiB is copied as it is into memory advised for transparent huge pages (a product then streams the
     /// matrix with one TLB entry per 2 MiB rather than per 4 KiB page: LLaMA 3 1B Q4_0 decoding
     /// about 10% faster, measured with its Q4_0 copies). The returned value's `data` points at
     /// that copy, and everything reads it: products, ``dequantize(_:row:into:)``, BLAS. After any
