@@ -5,7 +5,7 @@
 //
 // GB/s is weight bytes streamed per second: a matvec reads every weight once, so at batch 1 the
 // ideal is the memory bandwidth line; each row also gives it as a share of a 1 GB read measured
-// just before it, since a shared machine's bandwidth drifts. A last table times matmul (prefill) at batch 32 on the
+// just before it (in huge pages on Linux), since a shared machine's bandwidth drifts. A last table times matmul (prefill) at batch 32 on the
 // 1B attention shape with all threads, in weight-activation products per second. Matrices are in
 // the layout the engine uses (`Kernels.prepared`: in the native x86 build Q4_0, Q4_1, Q5_0 and
 // Q5_1 interleaved, the K-quants repacked in group order).
@@ -142,8 +142,8 @@ for threads in options.threads {
     #endif
 }
 // The machine may be shared and its bandwidth drifts: each row is also given as a share of a
-// read of 1 GB in huge pages (the memory the weights live in) with the same threads, measured
-// just before it.
+// read of 1 GB (on Linux in huge pages, the memory the weights live in) with the same threads,
+// measured just before it.
 print("type    shape                    threads  median µs   best µs  GB/s (best)  Gelem/s (best)  read GB/s  % of read")
 for type in options.types {
     for (name, rows, columns) in shapes {

@@ -38,7 +38,7 @@ protocol BlockFormat {
     static var repacked: (any RepackedFormat.Type)? { get }
 }
 
-/// A block format whose blocks are another format's with their bytes moved within each block:
+/// A block format whose blocks are another format's with their bits rearranged within each block:
 /// the same size, the same values, decoded and encoded like the original, laid out for a faster
 /// dot product.
 protocol RepackedFormat: BlockFormat {

@@ -83,12 +83,12 @@ enum Q8xKGrouped: ActivationFormat {
 
     static func encode(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
         Q8xK.encode(src, dst, blocks: blocks)
-        let natural = UnsafeMutableRawPointer.allocate(byteCount: 256, alignment: 32)
-        defer { natural.deallocate() }
-        for b in 0..<blocks {
-            let values = dst + b * 292 + Q8xK.valuesOffset
-            natural.copyMemory(from: values, byteCount: 256)
-            groupOrder(natural, values)
+        withUnsafeTemporaryAllocation(byteCount: 256, alignment: 32) { natural in
+            for b in 0..<blocks {
+                let values = dst + b * 292 + Q8xK.valuesOffset
+                natural.baseAddress!.copyMemory(from: values, byteCount: 256)
+                groupOrder(natural.baseAddress!, values)
+            }
         }
     }
 }

@@ -22,7 +22,8 @@ struct LayerWeights: @unchecked Sendable {
 /// through any of them.
 struct ModelWeights: @unchecked Sendable {
     let file: GGUFFile
-    /// The token embedding; for a tied output copied as it is, that copy (see ``prepareForCPU(pool:)``).
+    /// The token embedding; for a tied output copied block for block (as it was or repacked), that
+    /// copy (see ``prepareForCPU(pool:)``).
     private(set) var tokenEmbedding: WeightMatrix
     let outputNorm: UnsafePointer<Float>
     /// The output head: `output.weight`, or the token embedding when the file ties them.

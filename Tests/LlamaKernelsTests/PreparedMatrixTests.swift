@@ -67,14 +67,14 @@ import Testing
             let expected = Array(c.decoded[r * columns..<(r + 1) * columns])
             #expect(decoded.indices.filter { decoded[$0] != expected[$0] }.isEmpty, "row \(r)")
         }
-        // Encoding through the repacked layout gives the file layout's blocks repacked.
+        // Encoding in the repacked layout decodes to what the file layout's encoding decodes to.
         if let repacked = Kernels.format(for: type)!.repacked {
             let row = Array(c.decoded[0..<columns])
-            var direct = [UInt8](repeating: 0, count: c.matrix.rowBytes), viaFile = direct
-            direct.withUnsafeMutableBytes { repacked.quantize(row, $0.baseAddress!, blocks: columns / 256) }
-            let file = try quantized(row, as: type)
-            file.withUnsafeBytes { f in viaFile.withUnsafeMutableBytes { repacked.repack(f.baseAddress!, $0.baseAddress!, blocks: columns / 256) } }
-            #expect(direct == viaFile)
+            var bytes = [UInt8](repeating: 0, count: c.matrix.rowBytes)
+            var values = [Float](repeating: .nan, count: columns)
+            bytes.withUnsafeMutableBytes { repacked.quantize(row, $0.baseAddress!, blocks: columns / 256) }
+            bytes.withUnsafeBytes { b in values.withUnsafeMutableBufferPointer { repacked.dequantize(b.baseAddress!, $0.baseAddress!, blocks: columns / 256) } }
+            #expect(values == (try dequantized(try quantized(row, as: type), as: type, count: columns)))
         }
 
         var rng = SeededGenerator(seed: 38)

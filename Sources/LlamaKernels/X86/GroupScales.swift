@@ -79,7 +79,7 @@ struct GroupScales {
 struct GroupHeader {
     /// The group scales.
     let scales: GroupScales
-    /// The sixteen Int16 weights of the block's group sums (``KQuantKernel/groupWeights(_:_:)``).
+    /// The sixteen Int16 weights of the block's group sums (``KQuantBlock/groupWeights(_:)``).
     let groupWeights: __m256i
 
     /// From sixteen signed scale bytes, which also weight the group sums.

@@ -137,8 +137,10 @@ private func repackScaleMinBlocks(_ src: UnsafeRawPointer, _ dst: UnsafeMutableR
             let even = load256(grouped, 64 * i), odd = load256(grouped, 64 * i + 32)
             let pair = _mm256_or_si256(_mm256_and_si256(even, nibble), _mm256_slli_epi16(_mm256_and_si256(odd, nibble), 4))
             to.storeBytes(of: pair, toByteOffset: codesOffset + 32 * i, as: __m256i.self)
-            fifth = _mm256_or_si256(fifth, _mm256_slli_epi16(shiftBytesRight(even, 4, mask: one), Int32(2 * i)))
-            fifth = _mm256_or_si256(fifth, _mm256_slli_epi16(shiftBytesRight(odd, 4, mask: one), Int32(2 * i + 1)))
+            if fifthBits {
+                fifth = _mm256_or_si256(fifth, _mm256_slli_epi16(shiftBytesRight(even, 4, mask: one), Int32(2 * i)))
+                fifth = _mm256_or_si256(fifth, _mm256_slli_epi16(shiftBytesRight(odd, 4, mask: one), Int32(2 * i + 1)))
+            }
         }
         if fifthBits { to.storeBytes(of: fifth, toByteOffset: 16, as: __m256i.self) }
         to.copyMemory(from: from, byteCount: 16)

@@ -82,7 +82,7 @@ func accumulateOffset(_ offsets: __m256, _ x: __m256, activation a: UnsafeRawPoi
 }
 
 /// `sum` + `dpbusd(u, s)` with lanes 0–3 multiplied by one K-quant sub-block scale and lanes 4–7
-/// by another, `scales` as ``laneScales(_:_:_:)`` lays them out. With AVX2 alone the scales go
+/// by another, `scales` as ``GroupScales/lanes(_:)`` or ``laneScales(_:_:)`` lay them out. With AVX2 alone the scales go
 /// into the VPMADDWD that would otherwise add the 16-bit pair sums against ones (a pair sum is at
 /// most 2 × 128 × 127, times a scale within ±128 twice still fits 32 bits); with VNNI they
 /// multiply VPDPBUSD's lanes.
