@@ -92,6 +92,46 @@ extension GroupOrderKQuant where Self: RepackedFormat {
     }
 }
 
+/// Repacks `blocks` blocks of `blockBytes` bytes from `src` into `dst`: each block's eight steps
+/// of codes, which `codes` reads from the file's block, are put in group order
+/// (``groupOrder(_:_:)``) and handed to `pack` (as step `s`'s 32 bytes) with the file's block and
+/// the destination block, which `pack` writes whole.
+func repackInGroupOrder(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, blocks: Int, blockBytes: Int,
+                        codes: (UnsafeRawPointer, Int) -> __m256i,
+                        pack: (_ code: (Int) -> __m256i, _ from: UnsafeRawPointer, _ to: UnsafeMutableRawPointer) -> Void) {
+    withUnsafeTemporaryAllocation(byteCount: 512, alignment: 32) { scratch in
+        let natural = scratch.baseAddress!, grouped = natural + 256
+        for b in 0..<blocks {
+            let from = src + b * blockBytes
+            for s in 0..<8 { (natural + 32 * s).storeBytes(of: codes(from, s), as: __m256i.self) }
+            groupOrder(natural, grouped)
+            pack({ load256(grouped, 32 * $0) }, from, dst + b * blockBytes)
+        }
+    }
+}
+
+/// Stores the low nibbles of steps 2i and 2i + 1 of `code` as the low and high nibbles of the
+/// 32 bytes at `offset` + 32·i of `to`, for i in 0..<4.
+@inline(__always)
+func storeNibblePairs(_ code: (Int) -> __m256i, _ to: UnsafeMutableRawPointer, at offset: Int) {
+    let nibble = _mm256_set1_epi8(0x0F)
+    for i in 0..<4 {
+        let pair = _mm256_or_si256(_mm256_and_si256(code(2 * i), nibble), _mm256_slli_epi16(_mm256_and_si256(code(2 * i + 1), nibble), 4))
+        to.storeBytes(of: pair, toByteOffset: offset + 32 * i, as: __m256i.self)
+    }
+}
+
+/// Stores `bits(4h + q)` (each byte at most 3) at bits 2q of the 32 bytes at `offset` + 32·h of
+/// `to`, for h in 0..<2.
+@inline(__always)
+func storeTwoBitQuarters(_ bits: (Int) -> __m256i, _ to: UnsafeMutableRawPointer, at offset: Int) {
+    for h in 0..<2 {
+        var packed = _mm256_setzero_si256()
+        for q in 0..<4 { packed = _mm256_or_si256(packed, _mm256_slli_epi16(bits(4 * h + q), Int32(2 * q))) }
+        to.storeBytes(of: packed, toByteOffset: offset + 32 * h, as: __m256i.self)
+    }
+}
+
 /// A block's group pair sums in four Int16 accumulators (``GroupOrderKQuant``); those a format
 /// never adds to stay zero and cost nothing once inlined.
 struct GroupSums {

@@ -17,19 +17,8 @@ enum Q2_KRepacked: RepackedFormat {
     static var blockBytes: Int { 84 }
 
     static func repack(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, blocks: Int) {
-        let natural = UnsafeMutableRawPointer.allocate(byteCount: 512, alignment: 32), grouped = natural + 256
-        defer { natural.deallocate() }
-        for b in 0..<blocks {
-            let from = src + b * 84, to = dst + b * 84
-            for s in 0..<8 { (natural + 32 * s).storeBytes(of: Q2_KFormat.codes(from, s), as: __m256i.self) }
-            groupOrder(natural, grouped)
-            for h in 0..<2 {
-                var packed = _mm256_setzero_si256()
-                for q in 0..<4 {
-                    packed = _mm256_or_si256(packed, _mm256_slli_epi16(load256(grouped, 32 * (4 * h + q)), Int32(2 * q)))
-                }
-                to.storeBytes(of: packed, toByteOffset: 16 + 32 * h, as: __m256i.self)
-            }
+        repackInGroupOrder(src, dst, blocks: blocks, blockBytes: 84, codes: Q2_KFormat.codes) { code, from, to in
+            storeTwoBitQuarters(code, to, at: 16)
             to.copyMemory(from: from, byteCount: 16)
             (to + 80).copyMemory(from: from + 80, byteCount: 4)
         }

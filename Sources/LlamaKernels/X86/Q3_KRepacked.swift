@@ -22,17 +22,11 @@ enum Q3_KRepacked: RepackedFormat {
     static var blockBytes: Int { 110 }
 
     static func repack(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, blocks: Int) {
-        let natural = UnsafeMutableRawPointer.allocate(byteCount: 512, alignment: 32), grouped = natural + 256
-        defer { natural.deallocate() }
         let two = _mm256_set1_epi8(3), one = _mm256_set1_epi8(1)
-        for b in 0..<blocks {
-            let from = src + b * 110, to = dst + b * 110
-            for s in 0..<8 { (natural + 32 * s).storeBytes(of: Q3_KFormat.codes(from, s), as: __m256i.self) }
-            groupOrder(natural, grouped)
-            let code = { (s: Int) in load256(grouped, 32 * s) }
-            let join = { (first: Int, second: Int) in _mm256_or_si256(code(first), _mm256_slli_epi16(code(second), 3)) }
-            let top = { (s: Int) in _mm256_slli_epi16(_mm256_and_si256(code(s), two), 6) }
-            let bit = { (s: Int, shift: Int32) in _mm256_slli_epi16(shiftBytesRight(code(s), 2, mask: one), shift) }
+        repackInGroupOrder(src, dst, blocks: blocks, blockBytes: 110, codes: Q3_KFormat.codes) { code, from, to in
+            func join(_ first: Int, _ second: Int) -> __m256i { _mm256_or_si256(code(first), _mm256_slli_epi16(code(second), 3)) }
+            func top(_ s: Int) -> __m256i { _mm256_slli_epi16(_mm256_and_si256(code(s), two), 6) }
+            func bit(_ s: Int, _ shift: Int32) -> __m256i { _mm256_slli_epi16(shiftBytesRight(code(s), 2, mask: one), shift) }
             to.storeBytes(of: _mm256_or_si256(join(0, 1), top(6)), as: __m256i.self)
             to.storeBytes(of: _mm256_or_si256(join(2, 3), top(7)), toByteOffset: 32, as: __m256i.self)
             to.storeBytes(of: _mm256_or_si256(join(4, 5), _mm256_or_si256(bit(6, 6), bit(7, 7))), toByteOffset: 64, as: __m256i.self)

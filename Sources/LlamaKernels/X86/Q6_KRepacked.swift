@@ -18,25 +18,10 @@ enum Q6_KRepacked: RepackedFormat {
     static var blockBytes: Int { 210 }
 
     static func repack(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, blocks: Int) {
-        let natural = UnsafeMutableRawPointer.allocate(byteCount: 512, alignment: 32), grouped = natural + 256
-        defer { natural.deallocate() }
-        let nibble = _mm256_set1_epi8(0x0F), two = _mm256_set1_epi8(3)
-        for b in 0..<blocks {
-            let from = src + b * 210, to = dst + b * 210
-            for s in 0..<8 { (natural + 32 * s).storeBytes(of: Q6_KFormat.codes(from, s), as: __m256i.self) }
-            groupOrder(natural, grouped)
-            let code = { (s: Int) in load256(grouped, 32 * s) }
-            for i in 0..<4 {
-                let pair = _mm256_or_si256(_mm256_and_si256(code(2 * i), nibble), _mm256_slli_epi16(_mm256_and_si256(code(2 * i + 1), nibble), 4))
-                to.storeBytes(of: pair, toByteOffset: 32 * i, as: __m256i.self)
-            }
-            for h in 0..<2 {
-                var top = _mm256_setzero_si256()
-                for q in 0..<4 {
-                    top = _mm256_or_si256(top, _mm256_slli_epi16(shiftBytesRight(code(4 * h + q), 4, mask: two), Int32(2 * q)))
-                }
-                to.storeBytes(of: top, toByteOffset: 128 + 32 * h, as: __m256i.self)
-            }
+        let two = _mm256_set1_epi8(3)
+        repackInGroupOrder(src, dst, blocks: blocks, blockBytes: 210, codes: Q6_KFormat.codes) { code, from, to in
+            storeNibblePairs(code, to, at: 0)
+            storeTwoBitQuarters({ shiftBytesRight(code($0), 4, mask: two) }, to, at: 128)
             (to + 192).copyMemory(from: from + 192, byteCount: 18)
         }
     }

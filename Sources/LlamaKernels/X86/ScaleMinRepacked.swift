@@ -121,28 +121,18 @@ extension ScaleMinGroupOrder {
 
 /// Repacks Q4_K or Q5_K blocks: the first 16 bytes as they are; the codes `codes` reads from a
 /// file block per step, in group order, their low four bits as nibble pairs at `codesOffset`
-/// and, with `fifthBits`, their fifth bits at 16.
+/// and, with `fifthBits`, their fifth bits at 16 (bit s of byte j for step s).
 @inline(__always)
 private func repackScaleMinBlocks(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, blocks: Int, blockBytes: Int,
                                   codesOffset: Int, fifthBits: Bool, _ codes: (UnsafeRawPointer, Int) -> __m256i) {
-    let natural = UnsafeMutableRawPointer.allocate(byteCount: 512, alignment: 32), grouped = natural + 256
-    defer { natural.deallocate() }
-    let nibble = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1)
-    for b in 0..<blocks {
-        let from = src + b * blockBytes, to = dst + b * blockBytes
-        for s in 0..<8 { (natural + 32 * s).storeBytes(of: codes(from, s), as: __m256i.self) }
-        groupOrder(natural, grouped)
-        var fifth = _mm256_setzero_si256()
-        for i in 0..<4 {
-            let even = load256(grouped, 64 * i), odd = load256(grouped, 64 * i + 32)
-            let pair = _mm256_or_si256(_mm256_and_si256(even, nibble), _mm256_slli_epi16(_mm256_and_si256(odd, nibble), 4))
-            to.storeBytes(of: pair, toByteOffset: codesOffset + 32 * i, as: __m256i.self)
-            if fifthBits {
-                fifth = _mm256_or_si256(fifth, _mm256_slli_epi16(shiftBytesRight(even, 4, mask: one), Int32(2 * i)))
-                fifth = _mm256_or_si256(fifth, _mm256_slli_epi16(shiftBytesRight(odd, 4, mask: one), Int32(2 * i + 1)))
-            }
+    let one = _mm256_set1_epi8(1)
+    repackInGroupOrder(src, dst, blocks: blocks, blockBytes: blockBytes, codes: codes) { code, from, to in
+        storeNibblePairs(code, to, at: codesOffset)
+        if fifthBits {
+            var fifth = _mm256_setzero_si256()
+            for s in 0..<8 { fifth = _mm256_or_si256(fifth, _mm256_slli_epi16(shiftBytesRight(code(s), 4, mask: one), Int32(s))) }
+            to.storeBytes(of: fifth, toByteOffset: 16, as: __m256i.self)
         }
-        if fifthBits { to.storeBytes(of: fifth, toByteOffset: 16, as: __m256i.self) }
         to.copyMemory(from: from, byteCount: 16)
     }
 }
