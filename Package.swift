@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .library(name: "LlamaSwift", targets: ["LlamaSwift"]),
         .library(name: "GGUF", targets: ["GGUF"]),
+        .library(name: "Jinja", targets: ["Jinja"]),
         .library(name: "LlamaVulkan", targets: ["LlamaVulkan"]),
         .library(name: "LlamaServer", targets: ["LlamaServer"]),
         .executable(name: "gguf-inspect", targets: ["gguf-inspect"]),
@@ -47,6 +48,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "GGUF"),
+        // Jinja chat templates as Python jinja2 renders them for Hugging Face transformers; no dependencies.
+        .target(name: "Jinja"),
         .systemLibrary(
             name: "CBLAS",
             pkgConfig: "openblas",
@@ -125,6 +128,7 @@ let package = Package(
         ),
         .target(name: "FixtureSupport", path: "Tests/FixtureSupport"),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "FixtureSupport"]),
+        .testTarget(name: "JinjaTests", dependencies: ["Jinja", "FixtureSupport"]),
         .testTarget(name: "LlamaKernelsTests", dependencies: ["LlamaKernels", "GGUF", "FixtureSupport"]),
         .testTarget(name: "LlamaTokenizerTests", dependencies: ["LlamaTokenizer", "GGUF", "FixtureSupport"]),
         .testTarget(name: "LlamaSwiftTests", dependencies: ["LlamaSwift", "GGUF", "FixtureSupport"]),

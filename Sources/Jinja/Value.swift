@@ -1,0 +1,304 @@
+/// A value a template works with: what the caller passes in, what expressions produce.
+///
+/// The cases follow the Python types that jinja2 templates see: `None`, booleans, integers,
+/// floats, strings, lists and dicts (``Object``, which keeps its keys in insertion order as a
+/// Python dict does). ``undefined(_:)`` is jinja2's default `Undefined`: it prints as nothing, is
+/// falsy and iterates as empty, and most other uses are an error. ``opaque(_:)`` holds what only
+/// a render creates (functions, macros, namespaces).
+public indirect enum Value: Sendable {
+    /// A missing value; the text says what was missing, for error messages.
+    case undefined(String? = nil)
+    /// Python's `None`.
+    case none
+    case bool(Bool)
+    case int(Int)
+    case double(Double)
+    case string(String)
+    /// A list (tuples are lists too).
+    case array([Value])
+    /// A dict with string keys in insertion order.
+    case object(Object)
+    /// A function, macro or namespace made during a render.
+    case opaque(Opaque)
+}
+
+/// A dict with string keys that remembers the order keys were first inserted in.
+public struct Object: Sendable {
+    /// The keys, in insertion order.
+    public private(set) var keys: [String] = []
+    private var storage: [String: Value] = [:]
+
+    /// An empty dict.
+    public init() {}
+
+    /// A dict holding `pairs` in their order; a repeated key keeps its first position and last value.
+    public init(_ pairs: [(String, Value)]) {
+        for (key, value) in pairs { self[key] = value }
+    }
+
+    /// The number of entries.
+    public var count: Int { keys.count }
+
+    /// The value for `key`, or `nil`; setting a new key appends it, setting `nil` removes it.
+    public subscript(key: String) -> Value? {
+        get { storage[key] }
+        set {
+            if let newValue {
+                if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
+            } else if storage.removeValue(forKey: key) != nil {
+                keys.removeAll { $0 == key }
+            }
+        }
+    }
+
+    /// The entries as key-value pairs, in order.
+    public var pairs: [(key: String, value: Value)] { keys.map { ($0, storage[$0]!) } }
+
+    /// The values, in key order.
+    public var values: [Value] { keys.map { storage[$0]! } }
+}
+
+/// Values only a render makes: callables and namespaces. Their contents are internal.
+public struct Opaque: Sendable {
+    let kind: OpaqueKind
+}
+
+/// What an ``Opaque`` value is.
+indirect enum OpaqueKind: Sendable {
+    /// A global function such as `range` or `namespace`.
+    case builtin(String)
+    /// A method bound to its receiver, such as `'a b'.split`.
+    case method(Value, String)
+    /// A template macro. `scope` is the variables it sees besides its arguments: `nil` for a
+    /// macro defined with `{% macro %}` (it sees the top-level ones at call time), the call
+    /// site's scopes for the `caller` of a `{% call %}` block.
+    case macro(MacroDefinition, scope: [[String: Value]]?)
+    /// `loop.cycle`, bound to the iteration's index.
+    case cycle(index: Int)
+    /// A `namespace()` object: the only value templates may change in place.
+    case namespace(Namespace)
+}
+
+/// The mutable attributes of a `namespace()` value. A render runs on one thread, and a namespace
+/// never outlives its render, so sharing it unsynchronized is safe.
+final class Namespace: @unchecked Sendable {
+    var attributes: Object
+    init(_ attributes: Object) { self.attributes = attributes }
+}
+
+extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
+    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
+{
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int) { self = .int(value) }
+    public init(floatLiteral value: Double) { self = .double(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(arrayLiteral elements: Value...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, Value)...) { self = .object(Object(elements)) }
+    public init(nilLiteral: ()) { self = .none }
+}
+
+extension Value {
+    /// Whether the value is undefined.
+    public var isUndefined: Bool {
+        if case .undefined = self { return true }
+        return false
+    }
+
+    /// Python's truth value: empty strings, lists and dicts, zero, `None` and undefined are false.
+    public var isTruthy: Bool {
+        switch self {
+        case .undefined, .none: return false
+        case .bool(let b): return b
+        case .int(let i): return i != 0
+        case .double(let d): return d != 0
+        case .string(let s): return !s.isEmpty
+        case .array(let a): return !a.isEmpty
+        case .object(let o): return o.count > 0
+        case .opaque: return true
+        }
+    }
+
+    /// The Python type name, for error messages.
+    var typeName: String {
+        switch self {
+        case .undefined: return "Undefined"
+        case .none: return "NoneType"
+        case .bool: return "bool"
+        case .int: return "int"
+        case .double: return "float"
+        case .string: return "str"
+        case .array: return "list"
+        case .object: return "dict"
+        case .opaque(let o):
+            switch o.kind {
+            case .namespace: return "Namespace"
+            case .macro: return "Macro"
+            default: return "function"
+            }
+        }
+    }
+
+    /// The value as a number, for arithmetic: booleans count as 0 and 1 as in Python.
+    var number: Number? {
+        switch self {
+        case .int(let i): return .int(i)
+        case .bool(let b): return .int(b ? 1 : 0)
+        case .double(let d): return .double(d)
+        default: return nil
+        }
+    }
+}
+
+/// An integer or a float, as Python's arithmetic distinguishes them.
+enum Number {
+    case int(Int)
+    case double(Double)
+
+    var asDouble: Double {
+        switch self {
+        case .int(let i): return Double(i)
+        case .double(let d): return d
+        }
+    }
+}
+
+// MARK: - Equality and ordering, as Python compares
+
+extension Value: Equatable {
+    /// Python's `==`: numbers compare by value across int, float and bool; strings by their code
+    /// points (no Unicode normalization); lists element by element; dicts by their entries in any
+    /// order. Undefined equals only undefined.
+    public static func == (lhs: Value, rhs: Value) -> Bool {
+        switch (lhs, rhs) {
+        case (.undefined, .undefined), (.none, .none): return true
+        case (.string(let a), .string(let b)): return a.utf8.elementsEqual(b.utf8)
+        case (.array(let a), .array(let b)): return a.count == b.count && zip(a, b).allSatisfy { $0 == $1 }
+        case (.object(let a), .object(let b)):
+            guard a.count == b.count else { return false }
+            for (key, value) in a.pairs {
+                guard let other = b[key], other == value else { return false }
+            }
+            return true
+        case (.opaque(let a), .opaque(let b)):
+            if case .namespace(let x) = a.kind, case .namespace(let y) = b.kind { return x === y }
+            return false
+        default:
+            guard let x = lhs.number, let y = rhs.number else { return false }
+            switch (x, y) {
+            case (.int(let i), .int(let j)): return i == j
+            default: return x.asDouble == y.asDouble
+            }
+        }
+    }
+}
+
+/// Python's `<` between two values, or `nil` where Python raises a TypeError.
+func pythonLess(_ lhs: Value, _ rhs: Value) -> Bool? {
+    switch (lhs, rhs) {
+    case (.string(let a), .string(let b)):
+        return a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars) { $0.value < $1.value }
+    case (.array(let a), .array(let b)):
+        for (x, y) in zip(a, b) where x != y { return pythonLess(x, y) }
+        return a.count < b.count
+    default:
+        guard let x = lhs.number, let y = rhs.number else { return nil }
+        if case .int(let i) = x, case .int(let j) = y { return i < j }
+        return x.asDouble < y.asDouble
+    }
+}
+
+// MARK: - Printing as Python prints
+
+extension Value {
+    /// What `str(value)` gives in Python, which is what `{{ value }}` prints: `None`, `True`,
+    /// a list or dict as its repr; undefined prints as nothing.
+    public var pythonString: String {
+        switch self {
+        case .undefined: return ""
+        case .string(let s): return s
+        default: return pythonRepr
+        }
+    }
+
+    /// What `repr(value)` gives in Python: strings quoted as Python quotes them, lists and dicts
+    /// with their items' reprs.
+    public var pythonRepr: String {
+        switch self {
+        case .undefined: return ""
+        case .none: return "None"
+        case .bool(let b): return b ? "True" : "False"
+        case .int(let i): return String(i)
+        case .double(let d): return pythonFloat(d)
+        case .string(let s): return pythonStringRepr(s)
+        case .array(let a): return "[" + a.map(\.pythonRepr).joined(separator: ", ") + "]"
+        case .object(let o):
+            return "{" + o.pairs.map { pythonStringRepr($0.key) + ": " + $0.value.pythonRepr }.joined(separator: ", ") + "}"
+        case .opaque(let o):
+            switch o.kind {
+            case .namespace(let ns): return "<Namespace " + Value.object(ns.attributes).pythonRepr + ">"
+            case .macro(let m, _): return "<Macro '\(m.name)'>"
+            case .builtin(let name), .method(_, let name): return "<built-in function \(name)>"
+            case .cycle: return "<bound method cycle>"
+            }
+        }
+    }
+}
+
+/// Python's `repr(float)`: the shortest text that reads back as the same double, with `.0` on
+/// integral values and an exponent from 1e16 up and below 1e-4.
+func pythonFloat(_ d: Double) -> String {
+    if d.isNaN { return "nan" }
+    if d.isInfinite { return d < 0 ? "-inf" : "inf" }
+    // Swift's description is also the shortest round-trip digits, with the same exponent
+    // thresholds and Python's `e+XX` / `e-XX` exponent form.
+    return d.description
+}
+
+/// Python's `repr(str)`: single quotes unless the text has a single quote and no double quote;
+/// backslash, the quote, `\n`, `\r`, `\t` escaped; characters Python deems unprintable as
+/// `\xNN`, `\uNNNN` or `\UNNNNNNNN`.
+func pythonStringRepr(_ s: String) -> String {
+    let quote: Character = s.contains("'") && !s.contains("\"") ? "\"" : "'"
+    var out = String(quote)
+    for scalar in s.unicodeScalars {
+        switch scalar {
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+            if Character(scalar) == quote {
+                out += "\\" + String(quote)
+            } else if isPythonPrintable(scalar) {
+                out.unicodeScalars.append(scalar)
+            } else if scalar.value < 0x100 {
+                out += "\\x" + hex(scalar.value, width: 2)
+            } else if scalar.value < 0x10000 {
+                out += "\\u" + hex(scalar.value, width: 4)
+            } else {
+                out += "\\U" + hex(scalar.value, width: 8)
+            }
+        }
+    }
+    out.append(quote)
+    return out
+}
+
+/// Python's `str.isprintable` for one character: not a control, format, separator (other than
+/// the space), surrogate, private-use or unassigned code point.
+private func isPythonPrintable(_ scalar: Unicode.Scalar) -> Bool {
+    if scalar == " " { return true }
+    switch scalar.properties.generalCategory {
+    case .control, .format, .surrogate, .privateUse, .unassigned, .spaceSeparator, .lineSeparator, .paragraphSeparator:
+        return false
+    default:
+        return true
+    }
+}
+
+/// `value` in lowercase hexadecimal, zero-padded to `width` digits.
+func hex(_ value: UInt32, width: Int) -> String {
+    let digits = String(value, radix: 16)
+    return String(repeating: "0", count: max(0, width - digits.count)) + digits
+}
