@@ -250,7 +250,8 @@ final class Renderer {
         case .dict(let pairs):
             var object = Object()
             for (keyExpr, valueExpr) in pairs {
-                guard case .string(let key) = try evaluate(keyExpr) else { throw .type("dict keys must be strings") }
+                let key = try evaluate(keyExpr)
+                guard ObjectKey(key) != nil else { throw .type("unhashable type: '\(key.typeName)'") }
                 object[key] = try evaluate(valueExpr)
             }
             return .object(object)
@@ -286,7 +287,17 @@ final class Renderer {
             guard value.number != nil else { throw .type("bad operand type for unary +: '\(value.typeName)'") }
             return value
         case .binary(let op, let left, let right):
-            return try binary(op, try evaluate(left), try evaluate(right))
+            let l = try evaluate(left)
+            let r = try evaluate(right)
+            // Adding a safe string (markupsafe's Markup) and a plain one escapes the plain one,
+            // from either side. Which strings are safe is known from the expressions' shape.
+            if op == .add, case .string(let a) = l, case .string(let b) = r {
+                let leftSafe = isMarkup(left)
+                if leftSafe != isMarkup(right) {
+                    return try binary(op, .string(leftSafe ? a : htmlEscape(a)), .string(leftSafe ? htmlEscape(b) : b))
+                }
+            }
+            return try binary(op, l, r)
         case .and(let left, let right):
             let l = try evaluate(left)
             return l.isTruthy ? try evaluate(right) : l
@@ -310,6 +321,16 @@ final class Renderer {
             if try evaluate(condition).isTruthy { return try evaluate(then) }
             guard let otherwise else { return .undefined("the conditional expression has no else branch") }
             return try evaluate(otherwise)
+        }
+    }
+
+    /// Whether `expr` gives a markupsafe `Markup` in jinja2: the `safe` or `escape` filter's
+    /// result, or a sum with one. (A safe string stored in a variable is not tracked.)
+    private func isMarkup(_ expr: Expr) -> Bool {
+        switch expr {
+        case .filter(_, let name, _): return ["safe", "e", "escape", "forceescape"].contains(name)
+        case .binary(.add, let a, let b): return isMarkup(a) || isMarkup(b)
+        default: return false
         }
     }
 
@@ -415,7 +436,7 @@ final class Renderer {
     func iterate(_ value: Value) throws(JinjaError) -> [Value] {
         switch value {
         case .array(let items): return items
-        case .object(let object): return object.keys.map(Value.string)
+        case .object(let object): return object.keys
         case .string(let text): return text.unicodeScalars.map { .string(String($0)) }
         case .undefined: return []
         default: throw .type("'\(value.typeName)' object is not iterable")
@@ -576,8 +597,7 @@ final class Renderer {
         case .array(let items):
             return items.contains(element)
         case .object(let object):
-            guard case .string(let key) = element else { return false }
-            return object[key] != nil
+            return object[element] != nil
         case .undefined:
             return false
         case .opaque(let o):

@@ -124,7 +124,7 @@ extension Renderer {
             return .array(try iterate(value).reversed())
         case "items":
             switch value {
-            case .object(let o): return .array(o.pairs.map { .array([.string($0.key), $0.value]) })
+            case .object(let o): return .array(o.pairs.map { .array([$0.key, $0.value]) })
             case .undefined: return .array([])
             default: throw .type("items filter needs a dict, not '\(value.typeName)'")
             }
@@ -137,7 +137,7 @@ extension Renderer {
                 byValue = by == "value"
             }
             let reverse = args.value(2, "reverse")?.isTruthy ?? false
-            let pairs: [Value] = o.pairs.map { .array([.string($0.key), $0.value]) }
+            let pairs: [Value] = o.pairs.map { .array([$0.key, $0.value]) }
             return .array(try sortValues(pairs, reverse: reverse) { (pair) throws(JinjaError) -> Value in
                 guard case .array(let kv) = pair else { return pair }
                 return sortKey(kv[byValue ? 1 : 0], caseSensitive: caseSensitive)
@@ -193,7 +193,8 @@ extension Renderer {
             guard case .string(let attribute)? = args.value(0, "name") else { throw .type("attr filter takes a name") }
             return try self.attribute(of: value, attribute)
         case "map":
-            let items = try iterate(value)
+            // jinja2's map, select and their kin give nothing for a falsy value, None included.
+            let items = value.isTruthy ? try iterate(value) : []
             if let attribute = args.keyword.first(where: { $0.0 == "attribute" })?.1 {
                 let fallback = args.keyword.first { $0.0 == "default" }?.1
                 return .array(try items.map { (item) throws(JinjaError) -> Value in
@@ -207,14 +208,14 @@ extension Renderer {
             return .array(try items.map { (item) throws(JinjaError) -> Value in try applyFilter(filter, to: item, rest) })
         case "select", "reject":
             var kept: [Value] = []
-            for item in try iterate(value) where try testItem(item, args, from: 0) == (name == "select") {
+            for item in value.isTruthy ? try iterate(value) : [] where try testItem(item, args, from: 0) == (name == "select") {
                 kept.append(item)
             }
             return .array(kept)
         case "selectattr", "rejectattr":
             guard let attribute = args.positional.first else { throw .type("\(name) needs an attribute name") }
             var kept: [Value] = []
-            for item in try iterate(value) where try testItem(try attributePath(item, attribute), args, from: 1) == (name == "selectattr") {
+            for item in value.isTruthy ? try iterate(value) : [] where try testItem(try attributePath(item, attribute), args, from: 1) == (name == "selectattr") {
                 kept.append(item)
             }
             return .array(kept)

@@ -65,13 +65,19 @@ private struct JSONWriter {
             guard object.count > 0 else { out += "{}"; return }
             var pairs = object.pairs
             if sortKeys {
-                pairs.sort { $0.key.unicodeScalars.lexicographicallyPrecedes($1.key.unicodeScalars) { $0.value < $1.value } }
+                pairs.sort { pythonLess($0.key, $1.key) ?? false }
             }
             out += "{"
             for (i, pair) in pairs.enumerated() {
                 if i > 0 { out += itemSeparator }
                 newline(level + 1)
-                writeString(pair.key)
+                // json.dumps writes non-string keys as strings: 1 -> "1", True -> "true", None -> "null".
+                switch pair.key {
+                case .string(let key): writeString(key)
+                case .bool(let b): writeString(b ? "true" : "false")
+                case .none: writeString("null")
+                default: writeString(pair.key.pythonRepr)
+                }
                 out += keySeparator
                 try write(pair.value, level: level + 1)
             }

@@ -80,15 +80,14 @@ extension Renderer {
 
     private func dictMethod(_ object: Object, _ name: String, _ args: CallArguments) throws(JinjaError) -> Value {
         switch name {
-        case "items": return .array(object.pairs.map { .array([.string($0.key), $0.value]) })
-        case "keys": return .array(object.keys.map(Value.string))
+        case "items": return .array(object.pairs.map { .array([$0.key, $0.value]) })
+        case "keys": return .array(object.keys)
         case "values": return .array(object.values)
         case "copy": return .object(object)
         case "get":
             guard let key = args.value(0, "key") else { throw .type("get expected at least 1 argument, got 0") }
             let fallback = args.value(1, "default") ?? .none
-            guard case .string(let k) = key else { return fallback }
-            return object[k] ?? fallback
+            return object[key] ?? fallback
         default: throw .runtime("'dict' object has no method '\(name)'")
         }
     }

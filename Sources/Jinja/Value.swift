@@ -22,11 +22,12 @@ public indirect enum Value: Sendable {
     case opaque(Opaque)
 }
 
-/// A dict with string keys that remembers the order keys were first inserted in.
+/// A dict that remembers the order keys were first inserted in. Keys are mostly strings; a
+/// template's dict literal may also use numbers, booleans or `None`, as Python allows.
 public struct Object: Sendable {
     /// The keys, in insertion order.
-    public private(set) var keys: [String] = []
-    private var storage: [String: Value] = [:]
+    public private(set) var keys: [Value] = []
+    private var storage: [ObjectKey: Value] = [:]
 
     /// An empty dict.
     public init() {}
@@ -39,23 +40,55 @@ public struct Object: Sendable {
     /// The number of entries.
     public var count: Int { keys.count }
 
-    /// The value for `key`, or `nil`; setting a new key appends it, setting `nil` removes it.
+    /// The value for a string key, or `nil`; setting a new key appends it, setting `nil` removes it.
     public subscript(key: String) -> Value? {
-        get { storage[key] }
+        get { storage[.string(key)] }
+        set { set(.string(key), Value.string(key), newValue) }
+    }
+
+    /// The value for `key`, or `nil` (also for a key Python could not hash, such as a list).
+    public subscript(key: Value) -> Value? {
+        get { ObjectKey(key).flatMap { storage[$0] } }
         set {
-            if let newValue {
-                if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-            } else if storage.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
-            }
+            guard let hashKey = ObjectKey(key) else { return }
+            set(hashKey, key, newValue)
+        }
+    }
+
+    private mutating func set(_ hashKey: ObjectKey, _ key: Value, _ newValue: Value?) {
+        if let newValue {
+            if storage.updateValue(newValue, forKey: hashKey) == nil { keys.append(key) }
+        } else if storage.removeValue(forKey: hashKey) != nil {
+            keys.removeAll { ObjectKey($0) == hashKey }
         }
     }
 
     /// The entries as key-value pairs, in order.
-    public var pairs: [(key: String, value: Value)] { keys.map { ($0, storage[$0]!) } }
+    public var pairs: [(key: Value, value: Value)] { keys.map { ($0, storage[ObjectKey($0)!]!) } }
 
     /// The values, in key order.
-    public var values: [Value] { keys.map { storage[$0]! } }
+    public var values: [Value] { keys.map { storage[ObjectKey($0)!]! } }
+}
+
+/// A dict key as Python hashes it: `1`, `1.0` and `True` are the same key.
+enum ObjectKey: Hashable, Sendable {
+    case string(String)
+    case int(Int)
+    case double(Double)
+    case none
+
+    /// `nil` for values Python cannot use as keys (lists, dicts, undefined).
+    init?(_ value: Value) {
+        switch value {
+        case .string(let s): self = .string(s)
+        case .int(let i): self = .int(i)
+        case .bool(let b): self = .int(b ? 1 : 0)
+        case .double(let d):
+            if d == d.rounded(), abs(d) < 9.2e18 { self = .int(Int(d)) } else { self = .double(d) }
+        case .none: self = .none
+        default: return nil
+        }
+    }
 }
 
 /// Values only a render makes: callables and namespaces. Their contents are internal.
@@ -233,7 +266,7 @@ extension Value {
         case .string(let s): return pythonStringRepr(s)
         case .array(let a): return "[" + a.map(\.pythonRepr).joined(separator: ", ") + "]"
         case .object(let o):
-            return "{" + o.pairs.map { pythonStringRepr($0.key) + ": " + $0.value.pythonRepr }.joined(separator: ", ") + "}"
+            return "{" + o.pairs.map { $0.key.pythonRepr + ": " + $0.value.pythonRepr }.joined(separator: ", ") + "}"
         case .opaque(let o):
             switch o.kind {
             case .namespace(let ns): return "<Namespace " + Value.object(ns.attributes).pythonRepr + ">"

@@ -30,7 +30,8 @@ import Testing
         var total = 0
         var matched = 0
         var mismatches: [String] = []
-        for (name, entryValue) in templates.pairs {
+        for (nameValue, entryValue) in templates.pairs {
+            let name = nameValue.pythonString
             guard case .object(let entry) = entryValue, case .string(let file)? = entry["file"],
                   case .array(let renders)? = entry["renders"] else { continue }
             let source = try String(contentsOf: fixturesRoot.appendingPathComponent(file), encoding: .utf8)
@@ -48,12 +49,12 @@ import Testing
                       case .bool(let addGenerationPrompt)? = render["add_generation_prompt"] else { continue }
                 total += 1
                 var context: [String: Value] = ["add_generation_prompt": .bool(addGenerationPrompt)]
-                for (key, value) in conversation.pairs { context[key] = value }
+                for (key, value) in conversation.pairs { context[key.pythonString] = value }
                 for key in ["bos_token", "eos_token"] {
                     if let value = entry[key], !(value == .none) { context[key] = value }
                 }
                 if case .object(let extra)? = entry["extra_context"] {
-                    for (key, value) in extra.pairs { context[key] = value }
+                    for (key, value) in extra.pairs { context[key.pythonString] = value }
                 }
                 let label = "\(name) / \(conversationName) / add_generation_prompt=\(addGenerationPrompt)"
                 let result: Result<String, JinjaError>
