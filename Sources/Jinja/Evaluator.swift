@@ -191,10 +191,10 @@ final class Renderer {
         }
     }
 
-    private func countIteration() throws(JinjaError) {
+    func countIteration() throws(JinjaError) {
         loopIterations += 1
         if loopIterations > limits.maxLoopIterations {
-            throw .limit("more than \(limits.maxLoopIterations) loop iterations")
+            throw .limit("more than \(limits.maxLoopIterations) loop iterations and macro calls")
         }
     }
 
@@ -204,6 +204,9 @@ final class Renderer {
         guard callDepth < limits.maxCallDepth else {
             throw .limit("macro calls nest deeper than \(limits.maxCallDepth) (recursion in '\(definition.name)'?)")
         }
+        // Calls share the iteration budget, so recursion that fans out without nesting deeply
+        // (each call making two) cannot run for ever either.
+        try countIteration()
         var frame: [String: Value] = [:]
         guard args.positional.count <= definition.parameters.count else {
             throw .type("macro '\(definition.name)' takes \(definition.parameters.count) arguments, \(args.positional.count) given")
@@ -553,8 +556,10 @@ final class Renderer {
             return .double((x / y).rounded(.down))
         case .modulo:
             guard y != 0 else { throw .type("float modulo") }
+            // Python's float modulo takes the divisor's sign, zero included.
             let r = x.truncatingRemainder(dividingBy: y)
-            return .double(r != 0 && (r < 0) != (y < 0) ? r + y : r)
+            if r == 0 { return .double(y < 0 ? -0.0 : 0.0) }
+            return .double((r < 0) != (y < 0) ? r + y : r)
         case .power:
             return .double(pythonPower(x, y))
         }

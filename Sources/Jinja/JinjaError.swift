@@ -35,7 +35,7 @@ public struct Limits: Sendable, Equatable {
     /// The most bytes (UTF-8) a render may write, and the longest string any expression may
     /// build (repetition, concatenation, joins). Default 4 MiB: a 128k-token prompt is about 512 KiB.
     public var maxOutputBytes: Int
-    /// The most loop iterations over the whole render, all loops together. Default one million.
+    /// The most loop iterations and macro calls over the whole render, all together. Default one million.
     public var maxLoopIterations: Int
     /// The longest list an expression may build (`range`, list repetition). Default one million.
     public var maxListLength: Int

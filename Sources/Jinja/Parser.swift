@@ -84,6 +84,14 @@ struct Parser {
 
     private mutating func ascend() { depth -= 1 }
 
+    /// Counts one more link of a chain that nests to the left as it grows (`a + b + c`,
+    /// `x.y.z`, `x | f | g`): each link is one level deeper in the tree. The caller gives the
+    /// links back with `depth -= links` when the chain ends.
+    private mutating func chainLink(_ links: inout Int) throws(JinjaError) {
+        links += 1
+        try descend()
+    }
+
     // MARK: Statements
 
     /// Parses the whole template.
@@ -225,7 +233,7 @@ struct Parser {
             return .set(target, value)
         }
         var filters: [(String, Arguments)] = []
-        if isOp("|") { filters = try parseFilterChain() }
+        if skipOp("|") { filters = try parseFilterChain() }
         try expectBlockEnd()
         let (body, _) = try parseBody(until: ["endset"], opener: ("set", opener))
         try expectBlockEnd()
@@ -296,7 +304,10 @@ struct Parser {
         try descend()
         defer { ascend() }
         var expr = try parseOr()
+        var links = 0
+        defer { depth -= links }
         while skipName("if") {
+            try chainLink(&links)
             let condition = try parseOr()
             let otherwise: Expr? = skipName("else") ? try parseExpression() : nil
             expr = .conditional(condition: condition, then: expr, otherwise: otherwise)
@@ -306,13 +317,23 @@ struct Parser {
 
     private mutating func parseOr() throws(JinjaError) -> Expr {
         var left = try parseAnd()
-        while skipName("or") { left = .or(left, try parseAnd()) }
+        var links = 0
+        defer { depth -= links }
+        while skipName("or") {
+            try chainLink(&links)
+            left = .or(left, try parseAnd())
+        }
         return left
     }
 
     private mutating func parseAnd() throws(JinjaError) -> Expr {
         var left = try parseNot()
-        while skipName("and") { left = .and(left, try parseNot()) }
+        var links = 0
+        defer { depth -= links }
+        while skipName("and") {
+            try chainLink(&links)
+            left = .and(left, try parseNot())
+        }
         return left
     }
 
@@ -350,7 +371,10 @@ struct Parser {
 
     private mutating func parseMath1() throws(JinjaError) -> Expr {
         var left = try parseConcat()
+        var links = 0
+        defer { depth -= links }
         while true {
+            if isOp("+") || isOp("-") { try chainLink(&links) }
             if skipOp("+") { left = .binary(.add, left, try parseConcat()) }
             else if skipOp("-") { left = .binary(.subtract, left, try parseConcat()) }
             else { return left }
@@ -365,6 +389,8 @@ struct Parser {
 
     private mutating func parseMath2() throws(JinjaError) -> Expr {
         var left = try parsePower()
+        var links = 0
+        defer { depth -= links }
         while true {
             let op: BinaryOperator
             switch current.kind {
@@ -375,13 +401,19 @@ struct Parser {
             default: return left
             }
             advance()
+            try chainLink(&links)
             left = .binary(op, left, try parsePower())
         }
     }
 
     private mutating func parsePower() throws(JinjaError) -> Expr {
         var left = try parseUnary(withFilters: true)
-        while skipOp("**") { left = .binary(.power, left, try parseUnary(withFilters: true)) }
+        var links = 0
+        defer { depth -= links }
+        while skipOp("**") {
+            try chainLink(&links)
+            left = .binary(.power, left, try parseUnary(withFilters: true))
+        }
         return left
     }
 
@@ -469,7 +501,10 @@ struct Parser {
 
     private mutating func parsePostfix(_ base: Expr) throws(JinjaError) -> Expr {
         var expr = base
+        var links = 0
+        defer { depth -= links }
         while true {
+            if isOp(".") || isOp("[") || isOp("(") { try chainLink(&links) }
             if skipOp(".") {
                 switch current.kind {
                 case .name(let name):
@@ -551,7 +586,10 @@ struct Parser {
 
     private mutating func parseFiltersAndTests(_ base: Expr) throws(JinjaError) -> Expr {
         var expr = base
+        var links = 0
+        defer { depth -= links }
         while true {
+            if isOp("|") || isName("is") || isOp("(") { try chainLink(&links) }
             if skipOp("|") {
                 let name = try parseDottedName()
                 let args = isOp("(") ? try parseCallArguments() : Arguments()

@@ -278,14 +278,36 @@ extension Value {
     }
 }
 
-/// Python's `repr(float)`: the shortest text that reads back as the same double, with `.0` on
-/// integral values and an exponent from 1e16 up and below 1e-4.
+/// Python's `repr(float)`: the shortest digits that read back as the same double, in fixed
+/// notation (with `.0` on integral values) for decimal exponents -4 to 15, else as `1.5e+16`.
 func pythonFloat(_ d: Double) -> String {
     if d.isNaN { return "nan" }
-    if d.isInfinite { return d < 0 ? "-inf" : "inf" }
-    // Swift's description is also the shortest round-trip digits, with the same exponent
-    // thresholds and Python's `e+XX` / `e-XX` exponent form.
-    return d.description
+    let sign = d.sign == .minus ? "-" : ""
+    if d.isInfinite { return sign + "inf" }
+    // Swift's description has the same shortest round-trip digits; only where it switches to
+    // an exponent differs (at 2^53 rather than 1e16), so the digits are laid out again here.
+    let text = d.magnitude.description
+    var mantissa = Substring(text)
+    var exponent = 0
+    if let e = text.firstIndex(of: "e") {
+        mantissa = text[..<e]
+        exponent = Int(text[text.index(after: e)...]) ?? 0
+    }
+    let pieces = mantissa.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+    var digits = Array(pieces[0] + (pieces.count > 1 ? pieces[1] : ""))
+    var point = pieces[0].count + exponent
+    while digits.count > 1 && digits.first == "0" { digits.removeFirst(); point -= 1 }
+    while digits.count > 1 && digits.last == "0" { digits.removeLast() }
+    if digits == ["0"] { return sign + "0.0" }
+    let scientific = point - 1
+    if scientific >= -4 && scientific < 16 {
+        if point <= 0 { return sign + "0." + String(repeating: "0", count: -point) + String(digits) }
+        if point >= digits.count { return sign + String(digits) + String(repeating: "0", count: point - digits.count) + ".0" }
+        return sign + String(digits[..<point]) + "." + String(digits[point...])
+    }
+    let lead = String(digits[0]) + (digits.count > 1 ? "." + String(digits[1...]) : "")
+    let magnitude = String(abs(scientific))
+    return sign + lead + "e" + (scientific < 0 ? "-" : "+") + (magnitude.count < 2 ? "0" : "") + magnitude
 }
 
 /// Python's `repr(str)`: single quotes unless the text has a single quote and no double quote;
