@@ -65,7 +65,7 @@ let package = Package(
                 .define("LLAMA_BLAS", .when(traits: ["BLAS"])),
             ]
         ),
-        .target(name: "LlamaTokenizer", dependencies: ["GGUF"]),
+        .target(name: "LlamaTokenizer", dependencies: ["GGUF", "Jinja"]),
         // The Vulkan headers (apt: libvulkan-dev), only with the Vulkan trait. Nothing links the
         // loader: LlamaVulkan opens it at run time, so a Vulkan build starts without one.
         .systemLibrary(name: "CVulkan", path: "Sources/CVulkan"),
@@ -121,6 +121,7 @@ let package = Package(
             dependencies: ["LlamaKernels", "GGUF"],
             path: "Benchmarks/kernel-bench"
         ),
+        .executableTarget(name: "jinja-bench", dependencies: ["Jinja"], path: "Benchmarks/jinja-bench"),
         .executableTarget(
             name: "tokenizer-bench",
             dependencies: ["LlamaTokenizer", "GGUF"],
