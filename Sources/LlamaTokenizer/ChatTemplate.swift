@@ -1,96 +1,157 @@
 import GGUF
+import Jinja
 
-/// A chat prompt format. Rendered prompts contain special-token text (`<|im_start|>`,
-/// `<|eot_id|>`, `[INST]`, ...): encode them with `parseSpecial: true`. They do not start with
-/// BOS text; encoding with `addSpecial: true` adds BOS where the model wants it.
+/// A chat prompt format: a Jinja template rendered as Hugging Face transformers renders chat
+/// templates (Python jinja2 semantics, see the `Jinja` module), with the conversation as
+/// `messages`, `add_generation_prompt`, the model's `bos_token` and `eos_token` texts and any
+/// extra variables.
 ///
-/// Formats follow llama.cpp's built-in versions of the same templates (its non-Jinja path):
-/// logic inside a model's Jinja template, such as SmolLM2 adding a default system message when
-/// there is none, is not reproduced; pass such a message yourself.
-public enum ChatTemplate: Sendable, Equatable {
-    /// LLaMA 2 chat: `[INST] <<SYS>>\n{system}\n<</SYS>>\n\n{user} [/INST]{answer}</s><s>[INST] ...`
-    /// (llama.cpp's `llama2-sys-bos`).
-    case llama2
-    /// LLaMA 3 instruct: `<|start_header_id|>{role}<|end_header_id|>\n\n{content}<|eot_id|>` per
-    /// message, content trimmed.
-    case llama3
-    /// ChatML: `<|im_start|>{role}\n{content}<|im_end|>\n` per message.
-    case chatML
+/// It is the model's own `tokenizer.chat_template` (``forModel(metadata:tokenizer:)``), one of
+/// the named built-in formats (``init(named:bosToken:eosToken:dropsLeadingBOS:)``), or any
+/// Jinja text (``init(jinja:bosToken:eosToken:dropsLeadingBOS:)``), for example a file's.
+///
+/// Rendered prompts contain special-token text (`<|im_start|>`, `<|eot_id|>`, `[INST]`, ...):
+/// encode them with `parseSpecial: true`. Where the tokenizer adds BOS itself
+/// (``dropsLeadingBOS``), a BOS text the template writes at the start is left out, so encoding
+/// with `addSpecial: true` gives one BOS.
+public struct ChatTemplate: Sendable, Equatable {
+    /// The Jinja source.
+    public let source: String
+    /// The built-in format's name, or `nil` for a model's or caller's own template.
+    public let name: String?
+    /// The text of the model's BOS token, passed as `bos_token`.
+    public let bosToken: String
+    /// The text of the model's EOS token, passed as `eos_token`.
+    public let eosToken: String
+    /// Whether a leading ``bosToken`` text is removed from renders (the tokenizer adds BOS).
+    public let dropsLeadingBOS: Bool
+    private let template: Template
 
-    /// Recognises a Jinja chat template (`tokenizer.chat_template`) by its distinctive text;
-    /// `nil` for templates that are none of the known formats.
-    public init?(jinja: String) {
-        if jinja.contains("<|im_start|>") {
-            // Phi 4 and SmolVLM use <|im_start|> with other formats.
-            guard !jinja.contains("<|im_sep|>") && !jinja.contains("<end_of_utterance>") else { return nil }
-            self = .chatML
-        } else if jinja.contains("<|start_header_id|>") && jinja.contains("<|end_header_id|>") {
-            self = .llama3
-        } else if jinja.contains("[INST]") && jinja.contains("<<SYS>>") {
-            self = .llama2
+    /// Compiles `jinja`. Throws ``ChatTemplateError/template(_:)`` with the line and column
+    /// where it does not parse.
+    public init(jinja: String, bosToken: String = "", eosToken: String = "", dropsLeadingBOS: Bool = true) throws(ChatTemplateError) {
+        try self.init(source: jinja, name: nil, bosToken: bosToken, eosToken: eosToken, dropsLeadingBOS: dropsLeadingBOS)
+    }
+
+    /// The built-in format `name` (one of ``builtInNames``, or an alias such as
+    /// `llama-2-chat`, `mistral-instruct-v0.1`, `vicuna-chat`). Throws
+    /// ``ChatTemplateError/unknownName(_:)`` for any other name.
+    public init(named name: String, bosToken: String = "<s>", eosToken: String = "</s>", dropsLeadingBOS: Bool = true) throws(ChatTemplateError) {
+        let key = name.lowercased()
+        guard let canonical = BuiltInChatTemplates.aliases[key] ?? (BuiltInChatTemplates.sources[key] != nil ? key : nil),
+              let source = BuiltInChatTemplates.sources[canonical] else {
+            throw .unknownName(name)
+        }
+        try self.init(source: source, name: canonical, bosToken: bosToken, eosToken: eosToken, dropsLeadingBOS: dropsLeadingBOS)
+    }
+
+    private init(source: String, name: String?, bosToken: String, eosToken: String, dropsLeadingBOS: Bool) throws(ChatTemplateError) {
+        do {
+            template = try Template(source)
+        } catch {
+            throw .template(error)
+        }
+        self.source = source
+        self.name = name
+        self.bosToken = bosToken
+        self.eosToken = eosToken
+        self.dropsLeadingBOS = dropsLeadingBOS
+    }
+
+    /// The names of the built-in formats, each described in ``BuiltInChatTemplates``.
+    public static var builtInNames: [String] { BuiltInChatTemplates.sources.keys.sorted() }
+
+    /// LLaMA 2 chat (`[INST] <<SYS>>\n{system}\n<</SYS>>\n\n{user} [/INST]{answer}</s><s>[INST] ...`).
+    public static let llama2 = builtIn("llama2", bos: "<s>", eos: "</s>")
+    /// LLaMA 3 instruct (`<|start_header_id|>{role}<|end_header_id|>\n\n{content}<|eot_id|>`, content trimmed).
+    public static let llama3 = builtIn("llama3", bos: "<|begin_of_text|>", eos: "<|eot_id|>")
+    /// ChatML (`<|im_start|>{role}\n{content}<|im_end|>\n`).
+    public static let chatML = builtIn("chatml", bos: "", eos: "<|im_end|>")
+
+    private static func builtIn(_ name: String, bos: String, eos: String) -> ChatTemplate {
+        // The built-in sources are tested to compile; failing here is a bug in this file.
+        do { return try ChatTemplate(named: name, bosToken: bos, eosToken: eos) } catch { fatalError("built-in chat template '\(name)': \(error)") }
+    }
+
+    /// The model's template: its `tokenizer.chat_template` when present, else a built-in
+    /// format guessed from the vocabulary's tokens (`<|im_start|>`: ChatML,
+    /// `<|start_header_id|>`: LLaMA 3, a SentencePiece vocabulary with `</s>`: LLaMA 2); `nil`
+    /// when neither tells. BOS and EOS texts come from `tokenizer`. Throws when the model's
+    /// template does not compile.
+    public static func modelTemplate(metadata: GGUFMetadata, tokenizer: LlamaTokenizer? = nil) throws(ChatTemplateError) -> ChatTemplate? {
+        let bos = tokenizer.flatMap { t in t.bosTokenID.flatMap { t.text(of: $0) } } ?? ""
+        let eos = tokenizer.flatMap { t in t.eosTokenID.flatMap { t.text(of: $0) } } ?? ""
+        let drops = tokenizer?.addsBOS ?? true
+        if let jinja = try? metadata.string("tokenizer.chat_template") {
+            return try ChatTemplate(jinja: jinja, bosToken: bos, eosToken: eos, dropsLeadingBOS: drops)
+        }
+        guard let tokenizer else { return nil }
+        let guess: String
+        if tokenizer.tokenID(forText: "<|im_start|>") != nil {
+            guess = "chatml"
+        } else if tokenizer.tokenID(forText: "<|start_header_id|>") != nil {
+            guess = "llama3"
+        } else if tokenizer.kind == .sentencePiece && tokenizer.tokenID(forText: "</s>") != nil {
+            guess = "llama2"
         } else {
             return nil
         }
+        return try ChatTemplate(named: guess, bosToken: bos, eosToken: eos, dropsLeadingBOS: drops)
     }
 
-    /// The template a model uses: its `tokenizer.chat_template` when present (`nil` when that
-    /// template is not a known format); without one, a guess from the vocabulary's tokens
-    /// (`<|im_start|>`: ChatML, `<|start_header_id|>`: LLaMA 3, a SentencePiece vocabulary with
-    /// `</s>`: LLaMA 2). `nil` when neither tells.
+    /// ``modelTemplate(metadata:tokenizer:)``, with `nil` also for a template that does not compile.
     public static func forModel(metadata: GGUFMetadata, tokenizer: LlamaTokenizer? = nil) -> ChatTemplate? {
-        if let jinja = try? metadata.string("tokenizer.chat_template") {
-            return ChatTemplate(jinja: jinja)
-        }
-        guard let tokenizer else { return nil }
-        if tokenizer.tokenID(forText: "<|im_start|>") != nil { return .chatML }
-        if tokenizer.tokenID(forText: "<|start_header_id|>") != nil { return .llama3 }
-        if tokenizer.kind == .sentencePiece && tokenizer.tokenID(forText: "</s>") != nil { return .llama2 }
-        return nil
+        try? modelTemplate(metadata: metadata, tokenizer: tokenizer)
     }
 
-    /// The prompt text for `messages`; with `addGenerationPrompt`, it ends where the
-    /// assistant's answer begins (LLaMA 2 prompts always end there after a user turn).
-    public func render(_ messages: [ChatMessage], addGenerationPrompt: Bool) -> String {
-        var prompt = ""
-        switch self {
-        case .chatML:
-            for message in messages {
-                prompt += "<|im_start|>\(message.role.rawValue)\n\(message.content)<|im_end|>\n"
-            }
-            if addGenerationPrompt { prompt += "<|im_start|>assistant\n" }
-        case .llama3:
-            for message in messages {
-                prompt += "<|start_header_id|>\(message.role.rawValue)<|end_header_id|>\n\n"
-                prompt += message.content.trimmingWhitespace() + "<|eot_id|>"
-            }
-            if addGenerationPrompt { prompt += "<|start_header_id|>assistant<|end_header_id|>\n\n" }
-        case .llama2:
-            var insideTurn = true
-            prompt = "[INST] "
-            for message in messages {
-                if !insideTurn {
-                    prompt += "<s>[INST] "
-                    insideTurn = true
-                }
-                switch message.role {
-                case .system: prompt += "<<SYS>>\n\(message.content)\n<</SYS>>\n\n"
-                case .user: prompt += "\(message.content) [/INST]"
-                case .assistant:
-                    prompt += "\(message.content)</s>"
-                    insideTurn = false
-                }
-            }
+    /// The prompt text for `messages`; with `addGenerationPrompt`, it ends where the assistant's
+    /// answer begins. `variables` are further template variables (`tools`, `enable_thinking`,
+    /// `date_string`...). Throws ``ChatTemplateError/template(_:)``: with
+    /// ``JinjaError/raised(_:)`` carrying the template's message when it calls
+    /// `raise_exception` (roles not alternating, say), or another error where jinja2 would raise.
+    public func render(_ messages: [ChatMessage], addGenerationPrompt: Bool, variables: [String: Value]) throws(ChatTemplateError) -> String {
+        var context = variables
+        context["messages"] = .array(messages.map { ["role": .string($0.role.rawValue), "content": .string($0.content)] })
+        context["add_generation_prompt"] = .bool(addGenerationPrompt)
+        context["bos_token"] = .string(bosToken)
+        context["eos_token"] = .string(eosToken)
+        var text: String
+        do {
+            text = try template.render(context)
+        } catch {
+            throw .template(error)
         }
-        return prompt
+        if dropsLeadingBOS, !bosToken.isEmpty, text.utf8.starts(with: bosToken.utf8) {
+            text = String(decoding: text.utf8.dropFirst(bosToken.utf8.count), as: UTF8.self)
+        }
+        return text
+    }
+
+    /// ``render(_:addGenerationPrompt:variables:)`` without extra variables, for callers that
+    /// cannot handle an error: a template that raises renders as the empty string.
+    @available(*, deprecated, message: "use render(_:addGenerationPrompt:variables:), which reports the template's errors")
+    public func render(_ messages: [ChatMessage], addGenerationPrompt: Bool) -> String {
+        (try? render(messages, addGenerationPrompt: addGenerationPrompt, variables: [:])) ?? ""
+    }
+
+    public static func == (lhs: ChatTemplate, rhs: ChatTemplate) -> Bool {
+        lhs.source == rhs.source && lhs.name == rhs.name && lhs.bosToken == rhs.bosToken
+            && lhs.eosToken == rhs.eosToken && lhs.dropsLeadingBOS == rhs.dropsLeadingBOS
     }
 }
 
-extension String {
-    /// The string without leading and trailing whitespace and newlines.
-    func trimmingWhitespace() -> String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        return String(scalars[first...last])
+/// Why a chat template could not be made or rendered.
+public enum ChatTemplateError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The template does not parse, raised, or failed while rendering.
+    case template(JinjaError)
+    /// No built-in format has this name.
+    case unknownName(String)
+
+    public var description: String {
+        switch self {
+        case .template(let error): return error.description
+        case .unknownName(let name):
+            return "no built-in chat template named '\(name)' (known: \(ChatTemplate.builtInNames.joined(separator: ", ")))"
+        }
     }
 }
