@@ -2,7 +2,8 @@
 /// (loosest first): `x if c else y`, `or`, `and`, `not`, comparisons and `in`, `+ -`, `~`,
 /// `* / // %`, `**`, unary `- +`, then filters and tests, then postfix `.`, `[]`, `()`.
 ///
-/// Every recursion goes through ``descend()``, which counts depth against
+/// Every recursion goes through ``descend()`` (in ``parseExpression()``, `not`, unary signs
+/// and block bodies) or ``chainLink(_:)``, which count depth against
 /// ``Limits/maxNestingDepth``, so a deeply nested hostile template ends in an error, not a stack
 /// overflow.
 struct Parser {
@@ -458,8 +459,6 @@ struct Parser {
             return .literal(.double(d))
         case .op("("):
             advance()
-            try descend()
-            defer { ascend() }
             if skipOp(")") { return .list([]) }
             let first = try parseExpression()
             if skipOp(")") { return first }
@@ -472,8 +471,6 @@ struct Parser {
             return .list(items)
         case .op("["):
             advance()
-            try descend()
-            defer { ascend() }
             var items: [Expr] = []
             while !isOp("]") {
                 if !items.isEmpty { try expectOp(","); if isOp("]") { break } }
@@ -483,8 +480,6 @@ struct Parser {
             return .list(items)
         case .op("{"):
             advance()
-            try descend()
-            defer { ascend() }
             var pairs: [(Expr, Expr)] = []
             while !isOp("}") {
                 if !pairs.isEmpty { try expectOp(","); if isOp("}") { break } }
@@ -518,9 +513,7 @@ struct Parser {
                 }
             } else if isOp("[") {
                 advance()
-                try descend()
                 expr = try parseSubscript(expr)
-                ascend()
             } else if isOp("(") {
                 expr = .call(expr, try parseCallArguments())
             } else {
@@ -557,8 +550,6 @@ struct Parser {
 
     private mutating func parseCallArguments() throws(JinjaError) -> Arguments {
         try expectOp("(")
-        try descend()
-        defer { ascend() }
         var args = Arguments()
         var first = true
         while !isOp(")") {

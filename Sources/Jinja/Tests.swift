@@ -5,7 +5,7 @@ extension Renderer {
         switch name {
         case "defined": return !value.isUndefined
         case "undefined": return value.isUndefined
-        case "none": return value == .none && !value.isUndefined
+        case "none": if case .none = value { return true } else { return false }
         case "string": if case .string = value { return true } else { return false }
         case "mapping": if case .object = value { return true } else { return false }
         case "boolean": if case .bool = value { return true } else { return false }

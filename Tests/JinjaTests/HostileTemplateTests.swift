@@ -56,6 +56,16 @@ import Testing
         #expect(isLimit { () throws(JinjaError) in _ = try Template(source) })
     }
 
+    /// Nesting just inside the limits still compiles and renders (and does not run out of stack).
+    @Test func nestingWithinTheLimitsRenders() throws {
+        let parentheses = "{{ " + String(repeating: "(", count: 100) + "1" + String(repeating: ")", count: 100) + " }}"
+        #expect(try Template(parentheses).render([:]) == "1")
+        let blocks = String(repeating: "{% if true %}", count: 60) + "x" + String(repeating: "{% endif %}", count: 60)
+        #expect(try Template(blocks).render([:]) == "x")
+        let recursion = "{% macro f(n) %}{% if n > 0 %}{{ f(n - 1) }}{% else %}deep{% endif %}{% endmacro %}{{ f(60) }}"
+        #expect(try Template(recursion).render([:]) == "deep")
+    }
+
     @Test func aLoopOfABillionIsRefused() {
         #expect(isLimit { () throws(JinjaError) in _ = try Template("{% for i in range(1000000000) %}x{% endfor %}").render([:]) })
         #expect(isLimit { () throws(JinjaError) in _ = try Template("{{ range(10 ** 9) | length }}").render([:]) })
