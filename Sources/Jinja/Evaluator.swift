@@ -174,19 +174,10 @@ final class Renderer {
             _ = try execute(loop.otherwise)
             return
         }
-        let length = items.count
         for (index, item) in items.enumerated() {
             try countIteration()
             try assign(loop.target, item)
-            frames[frames.count - 1]["loop"] = .object(Object([
-                ("index", .int(index + 1)), ("index0", .int(index)),
-                ("revindex", .int(length - index)), ("revindex0", .int(length - index - 1)),
-                ("first", .bool(index == 0)), ("last", .bool(index == length - 1)),
-                ("length", .int(length)), ("depth", .int(1)), ("depth0", .int(0)),
-                ("previtem", index > 0 ? items[index - 1] : .undefined("there is no previous item")),
-                ("nextitem", index + 1 < length ? items[index + 1] : .undefined("there is no next item")),
-                ("cycle", .opaque(Opaque(kind: .cycle(index: index)))),
-            ]))
+            frames[frames.count - 1]["loop"] = .opaque(Opaque(kind: .loop(index: index, items: items)))
             if try execute(loop.body) == .breakLoop { break }
         }
     }
@@ -364,10 +355,31 @@ final class Renderer {
             if case .namespace(let ns) = o.kind {
                 return ns.attributes[name] ?? .undefined("namespace has no attribute '\(name)'")
             }
+            if case .loop(let index, let items) = o.kind { return loopAttribute(name, index: index, items: items) }
         default:
             break
         }
         return .undefined("'\(value.typeName) object' has no attribute '\(name)'")
+    }
+
+    /// An attribute of a `for` loop's `loop` variable at iteration `index` over `items`.
+    private func loopAttribute(_ name: String, index: Int, items: [Value]) -> Value {
+        let length = items.count
+        switch name {
+        case "index": return .int(index + 1)
+        case "index0": return .int(index)
+        case "revindex": return .int(length - index)
+        case "revindex0": return .int(length - index - 1)
+        case "first": return .bool(index == 0)
+        case "last": return .bool(index == length - 1)
+        case "length": return .int(length)
+        case "depth": return .int(1)
+        case "depth0": return .int(0)
+        case "previtem": return index > 0 ? items[index - 1] : .undefined("there is no previous item")
+        case "nextitem": return index + 1 < length ? items[index + 1] : .undefined("there is no next item")
+        case "cycle": return .opaque(Opaque(kind: .cycle(index: index)))
+        default: return .undefined("'LoopContext' object has no attribute '\(name)'")
+        }
     }
 
     /// `value[key]`, as jinja2's `getitem`: the item first, then for a string key the attribute.
@@ -465,6 +477,8 @@ final class Renderer {
             return args.positional[index % args.positional.count]
         case .namespace:
             throw .type("'Namespace' object is not callable")
+        case .loop:
+            throw .runtime("recursive loops are not supported (loop() called)")
         }
     }
 

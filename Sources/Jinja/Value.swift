@@ -108,6 +108,9 @@ indirect enum OpaqueKind: Sendable {
     case macro(MacroDefinition, scope: [[String: Value]]?)
     /// `loop.cycle`, bound to the iteration's index.
     case cycle(index: Int)
+    /// A `for` loop's `loop` variable at iteration `index` over `items`; its attributes
+    /// (`index`, `first`, `previtem`...) are computed when read.
+    case loop(index: Int, items: [Value])
     /// A `namespace()` object: the only value templates may change in place.
     case namespace(Namespace)
 }
@@ -167,6 +170,7 @@ extension Value {
             switch o.kind {
             case .namespace: return "Namespace"
             case .macro: return "Macro"
+            case .loop: return "LoopContext"
             default: return "function"
             }
         }
@@ -273,6 +277,7 @@ extension Value {
             case .macro(let m, _): return "<Macro '\(m.name)'>"
             case .builtin(let name), .method(_, let name): return "<built-in function \(name)>"
             case .cycle: return "<bound method cycle>"
+            case .loop: return "<LoopContext>"
             }
         }
     }
