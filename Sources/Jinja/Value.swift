@@ -10,9 +10,13 @@ public indirect enum Value: Sendable {
     case undefined(String? = nil)
     /// Python's `None`.
     case none
+    /// `True` or `False`.
     case bool(Bool)
+    /// An integer (64-bit here; Python's are unbounded, so overflow is an error).
     case int(Int)
+    /// A float.
     case double(Double)
+    /// Text; lengths and indexes count Unicode scalars, as Python's do.
     case string(String)
     /// A list (tuples are lists too).
     case array([Value])
