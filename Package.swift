@@ -131,7 +131,7 @@ let package = Package(
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "FixtureSupport"]),
         .testTarget(name: "JinjaTests", dependencies: ["Jinja", "FixtureSupport"]),
         .testTarget(name: "LlamaKernelsTests", dependencies: ["LlamaKernels", "GGUF", "FixtureSupport"]),
-        .testTarget(name: "LlamaTokenizerTests", dependencies: ["LlamaTokenizer", "GGUF", "FixtureSupport"]),
+        .testTarget(name: "LlamaTokenizerTests", dependencies: ["LlamaTokenizer", "GGUF", "Jinja", "FixtureSupport"]),
         .testTarget(name: "LlamaSwiftTests", dependencies: ["LlamaSwift", "GGUF", "FixtureSupport"]),
         .testTarget(
             name: "LlamaServerTests",

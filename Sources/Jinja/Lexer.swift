@@ -131,10 +131,45 @@ struct Lexer {
             default:
                 tokens.append(Token(kind: .blockBegin, offset: tagStart))
                 pending = try lexTag(closer: 0x25, openedAt: tagStart)
+                if tokens.count >= 3, tokens[tokens.count - 2].kind == .name("raw"), tokens[tokens.count - 3].kind == .blockBegin {
+                    tokens.removeLast(3)
+                    pending = try lexRaw(openedAt: tagStart, strip: pending)
+                }
             }
         }
         tokens.append(Token(kind: .end, offset: bytes.count))
         return tokens
+    }
+
+    /// The text of a `{% raw %}` block up to its `{% endraw %}`, as it stands (a `-` on either
+    /// tag still trims its end); says how to strip the text after the closing tag.
+    private mutating func lexRaw(openedAt start: Int, strip: PendingStrip) throws(JinjaError) -> PendingStrip {
+        var textStart = position
+        // jinja2 keeps the newline after `{% raw %}` (trim_blocks does not reach into it); `-%}` strips.
+        if strip == .all { textStart = skipWhitespace(from: textStart, to: bytes.count) }
+        var i = textStart
+        while let open = findTagStart(from: i) {
+            i = open + 2
+            guard bytes[open + 1] == 0x25 else { continue }
+            var j = open + 2
+            let dash = j < bytes.count && bytes[j] == 0x2D
+            if j < bytes.count && (bytes[j] == 0x2D || bytes[j] == 0x2B) { j += 1 }
+            while j < bytes.count && (bytes[j] == 0x20 || bytes[j] == 0x09 || bytes[j] == 0x0A) { j += 1 }
+            let word = Array("endraw".utf8)
+            guard j + word.count <= bytes.count, Array(bytes[j..<j + word.count]) == word else { continue }
+            j += word.count
+            while j < bytes.count && (bytes[j] == 0x20 || bytes[j] == 0x09 || bytes[j] == 0x0A) { j += 1 }
+            var after = PendingStrip.newline
+            if j < bytes.count && (bytes[j] == 0x2D || bytes[j] == 0x2B) {
+                after = bytes[j] == 0x2D ? .all : .none
+                j += 1
+            }
+            guard matchCloser(at: j, 0x25) else { continue }
+            emitText(textStart, dash ? trailingWhitespaceStart(from: textStart, to: open) : open, offset: textStart)
+            position = j + 2
+            return after
+        }
+        throw error("unexpected end of template: 'raw' block is never closed (expected 'endraw')", at: start)
     }
 
     private mutating func emitText(_ start: Int, _ end: Int, offset: Int) {

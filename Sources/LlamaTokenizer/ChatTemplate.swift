@@ -110,8 +110,16 @@ public struct ChatTemplate: Sendable, Equatable {
     /// ``JinjaError/raised(_:)`` carrying the template's message when it calls
     /// `raise_exception` (roles not alternating, say), or another error where jinja2 would raise.
     public func render(_ messages: [ChatMessage], addGenerationPrompt: Bool, variables: [String: Value]) throws(ChatTemplateError) -> String {
+        let values: [Value] = messages.map { ["role": .string($0.role.rawValue), "content": .string($0.content)] }
+        return try render(messages: .array(values), addGenerationPrompt: addGenerationPrompt, variables: variables)
+    }
+
+    /// The prompt text for `messages` given as template values, as an OpenAI `messages` array
+    /// reads with ``Value/init(json:)``: content as a string or a list of typed parts,
+    /// `tool_calls`, `tool_call_id`, `name`, `reasoning_content` and whatever else the template reads.
+    public func render(messages: Value, addGenerationPrompt: Bool, variables: [String: Value]) throws(ChatTemplateError) -> String {
         var context = variables
-        context["messages"] = .array(messages.map { ["role": .string($0.role.rawValue), "content": .string($0.content)] })
+        context["messages"] = messages
         context["add_generation_prompt"] = .bool(addGenerationPrompt)
         context["bos_token"] = .string(bosToken)
         context["eos_token"] = .string(eosToken)

@@ -106,6 +106,11 @@ func renderForTest(_ source: String) throws(JinjaError) -> String {
         ("{{ msgs|length is even }}|{{ (msgs|length) is odd }}", "False|True"),
         ("{{ 5 // 2.0 }}|{{ -5 % 2.5 }}|{{ 5 % -2.5 }}|{{ 100000000000000000.0 }}|{{ 1e16 }}|{{ 9999999999999998.0 }}|{{ 0.0001 }}|{{ 0.00001234 }}|{{ 5e-324 }}|{{ 1.7976931348623157e308 }}|{{ -1.5 }}|{{ -0.0 }}|{{ 123456789012345.6 }}|{{ 1e15 }}|{{ 12.0 }}|{{ 0.1 }}", "2.0|0.0|-0.0|1e+17|1e+16|9999999999999998.0|0.0001|1.234e-05|5e-324|1.7976931348623157e+308|-1.5|-0.0|123456789012345.6|1000000000000000.0|12.0|0.1"),
         ("{{ [1e16, 2.5e-5]|tojson }}", "[1e+16, 2.5e-05]"),
+        ("{% raw %}{{ not rendered }} {% if %}{% endraw %}|after", "{{ not rendered }} {% if %}|after"),
+        ("a\n{% raw %}\n  {{ x }}\n{% endraw %}\nb", "a\n\n  {{ x }}\nb"),
+        ("a {%- raw -%}  {{ x }}  {%- endraw -%}  b", "a{{ x }}b"),
+        ("x\n  {% raw %}y{% endraw %}\nz", "x\nyz"),
+        ("a\n{% raw -%}\n  {{ x }}\n  {%- endraw +%}\nb", "a\n{{ x }}\nb"),
     ]
 
     /// Templates for which jinja2 raised: type errors, undefined values used, the sandbox.
@@ -122,6 +127,7 @@ func renderForTest(_ source: String) throws(JinjaError) -> String {
         "{{ 'a' < 1 }}",
         "{% raw_not_a_tag %}",
         "{{ 'a' if t else 'b' | upper }}|{{ ('a' if t else 'b') | upper }}|{{ 1 + 2 | string }}|{{ -2 ** 2 }}|{{ 2 ** 3 ** 2 }}|{{ 'x' ~ 1 + 2 }}",
+        "{% raw %}never closed",
     ]
 
     @Test(arguments: jinja2Renders) func rendersAsJinja2(_ source: String, _ expected: String) throws {

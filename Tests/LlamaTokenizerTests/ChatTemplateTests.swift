@@ -1,6 +1,7 @@
 import Foundation
 import FixtureSupport
 import GGUF
+import Jinja
 import Testing
 @testable import LlamaTokenizer
 
@@ -102,6 +103,23 @@ import Testing
         #expect(throws: ChatTemplateError.template(.raised("Conversation roles must alternate"))) {
             try alternating.render([.assistant("x")], addGenerationPrompt: true, variables: [:])
         }
+    }
+
+    /// OpenAI-style messages (tool calls, typed content parts) go to the template as they are.
+    @Test func messagesAsJSONValues() throws {
+        let template = try ChatTemplate(jinja: """
+            {%- for m in messages -%}
+            {%- if m.tool_calls is defined -%}{{- m.tool_calls[0].function.name + m.tool_calls[0].function.arguments | tojson -}}
+            {%- elif m.content is string -%}{{- m.content -}}
+            {%- else -%}{{- m.content | map(attribute='text') | join(' ') -}}{%- endif -%};
+            {%- endfor -%}
+            """)
+        let messages = try Value(json: #"""
+            [{"role": "user", "content": [{"type": "text", "text": "a"}, {"type": "text", "text": "b"}]},
+             {"role": "assistant", "content": "", "tool_calls": [{"type": "function", "function": {"name": "f", "arguments": {"x": 1}}}]},
+             {"role": "tool", "tool_call_id": "1", "content": "done"}]
+            """#)
+        #expect(try template.render(messages: messages, addGenerationPrompt: false, variables: [:]) == #"a b;f{"x": 1};done;"#)
     }
 
     @Test func guessesFromTheVocabularyWithoutATemplate() throws {
