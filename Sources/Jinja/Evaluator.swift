@@ -13,6 +13,8 @@ final class Renderer {
     /// Bytes of text built over the whole render (output, captures, string operations), bounded
     /// so that building and dropping large strings in a loop cannot run for hours.
     var bytesBuilt = 0
+    /// The line of the innermost statement that failed, once a render error is on its way out.
+    var errorLine: Int?
 
     /// How a statement finished: normally, or by `break` / `continue` leaving the loop body.
     enum Flow { case normal, breakLoop, continueLoop }
@@ -23,8 +25,14 @@ final class Renderer {
         frames = [context]
     }
 
+    /// Renders the template; errors other than the template's own `raise_exception` message
+    /// say which line failed.
     func renderTemplate(_ nodes: [Node]) throws(JinjaError) -> String {
-        _ = try execute(nodes)
+        do {
+            _ = try execute(nodes)
+        } catch {
+            throw error.atLine(errorLine)
+        }
         return output
     }
 
@@ -146,6 +154,13 @@ final class Renderer {
             var value = Value.string(try capture { () throws(JinjaError) in _ = try execute(body) })
             for (name, args) in filters { value = try applyFilter(name, to: value, try evaluateArguments(args)) }
             try write(value.pythonString)
+        case .located(let line, let inner):
+            do {
+                return try execute(inner)
+            } catch {
+                if errorLine == nil { errorLine = line }
+                throw error
+            }
         case .breakLoop:
             return .breakLoop
         case .continueLoop:

@@ -16,6 +16,21 @@ public enum JinjaError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Another failure at render time: an unknown filter or test, wrong arguments.
     case runtime(String)
 
+    /// The error with "(line N)" after its message; syntax errors already carry their
+    /// position, and a `raise_exception` message stays the template's own text.
+    func atLine(_ line: Int?) -> JinjaError {
+        guard let line else { return self }
+        let suffix = " (template line \(line))"
+        switch self {
+        case .syntax, .raised: return self
+        case .undefined(let m): return .undefined(m + suffix)
+        case .type(let m): return .type(m + suffix)
+        case .sandbox(let m): return .sandbox(m + suffix)
+        case .limit(let m): return .limit(m + suffix)
+        case .runtime(let m): return .runtime(m + suffix)
+        }
+    }
+
     public var description: String {
         switch self {
         case .syntax(let message, let line, let column): return "template syntax error at line \(line), column \(column): \(message)"

@@ -31,8 +31,25 @@ struct Lexer {
     private var position = 0
     private var tokens: [Token] = []
 
+    /// The offset where each line starts, for finding a token's line by binary search.
+    private let lineStarts: [Int]
+
     init(source: String) {
         bytes = Lexer.normalize(source)
+        var starts = [0]
+        for (i, byte) in bytes.enumerated() where byte == 0x0A { starts.append(i + 1) }
+        lineStarts = starts
+    }
+
+    /// The line (from 1) of a byte offset.
+    func line(of offset: Int) -> Int {
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+        }
+        return low + 1
     }
 
     /// `\r\n` and `\r` become `\n`; one newline at the very end goes (jinja2's `keep_trailing_newline` off).
@@ -59,13 +76,9 @@ struct Lexer {
 
     /// The line and column (both from 1; the column in characters) of a byte offset.
     func location(of offset: Int) -> (line: Int, column: Int) {
-        var line = 1
-        var lineStart = 0
-        for i in 0..<min(offset, bytes.count) where bytes[i] == 0x0A {
-            line += 1
-            lineStart = i + 1
-        }
         let end = min(offset, bytes.count)
+        let line = line(of: end)
+        let lineStart = lineStarts[line - 1]
         let column = String(decoding: bytes[lineStart..<end], as: UTF8.self).count + 1
         return (line, column)
     }

@@ -70,6 +70,8 @@ indirect enum Node: Sendable {
     case filterBlock([(String, Arguments)], body: [Node])
     case breakLoop
     case continueLoop
+    /// A statement or output with the template line it starts on, for error messages.
+    case located(line: Int, Node)
 }
 
 /// A `for` loop.

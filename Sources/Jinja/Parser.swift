@@ -80,7 +80,7 @@ struct Parser {
     /// Counts one level of nesting; the caller calls ``ascend()`` when done.
     private mutating func descend() throws(JinjaError) {
         depth += 1
-        if depth > maxDepth { throw .limit("template nests deeper than \(maxDepth) levels (line \(lexer.location(of: current.offset).line))") }
+        if depth > maxDepth { throw .limit("template nests deeper than \(maxDepth) levels (line \(lexer.line(of: current.offset)))") }
     }
 
     private mutating func ascend() { depth -= 1 }
@@ -122,7 +122,7 @@ struct Parser {
                 let expr = try parseTuple()
                 guard current.kind == .variableEnd else { throw error("expected '}}', found \(describe(current))") }
                 advance()
-                nodes.append(.output(expr))
+                nodes.append(.located(line: lexer.line(of: token.offset), .output(expr)))
             case .blockBegin:
                 advance()
                 guard case .name(let name) = current.kind else { throw error("expected a statement name, found \(describe(current))") }
@@ -130,7 +130,8 @@ struct Parser {
                     advance()
                     return (nodes, name)
                 }
-                nodes.append(contentsOf: try parseStatement(name, opener: token))
+                let line = lexer.line(of: token.offset)
+                nodes.append(contentsOf: try parseStatement(name, opener: token).map { .located(line: line, $0) })
             default:
                 throw error("unexpected \(describe(token))")
             }

@@ -162,6 +162,15 @@ func renderForTest(_ source: String) throws(JinjaError) -> String {
         }
     }
 
+    @Test func renderErrorsNameTheLine() {
+        #expect(throws: JinjaError.type("can only concatenate str (not \"int\") to str (template line 3)")) {
+            try Template("a\n{% for m in messages %}\n{{ m.content + 1 }}\n{% endfor %}").render(["messages": [["content": "x"]]])
+        }
+        #expect(throws: JinjaError.raised("bad role")) {
+            try Template("\n{{ raise_exception('bad role') }}").render([:])
+        }
+    }
+
     @Test func aTemplateCompilesOnceAndRendersMany() throws {
         let template = try Template("{% for m in messages %}<{{ m.role }}>{{ m.content | trim }}{% endfor %}{% if add_generation_prompt %}<assistant>{% endif %}")
         #expect(try template.render(["messages": [["role": "user", "content": " a "]], "add_generation_prompt": true]) == "<user>a<assistant>")
