@@ -457,6 +457,7 @@ final class Renderer {
         case .undefined(let hint):
             throw .undefined(hint ?? "undefined value cannot be sliced")
         default:
+            // jinja2 compiles a slice to Python's own subscript, so this is a TypeError.
             throw .type("'\(value.typeName)' object is not subscriptable")
         }
     }

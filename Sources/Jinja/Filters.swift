@@ -2,7 +2,7 @@
 /// read an undefined value as the empty string and sequence filters as an empty list, as jinja2's do.
 extension Renderer {
     static let filterNames: Set<String> = [
-        "abs", "attr", "capitalize", "center", "count", "d", "default", "dictsort", "e", "escape", "first", "float",
+        "abs", "attr", "batch", "capitalize", "center", "count", "d", "default", "dictsort", "e", "escape", "first", "float",
         "forceescape", "format", "indent", "int", "items", "join", "last", "length", "list", "lower", "map", "max",
         "min", "pprint", "reject", "rejectattr", "replace", "reverse", "round", "safe", "select", "selectattr",
         "sort", "string", "sum", "title", "tojson", "trim", "unique", "upper", "wordcount",
@@ -53,6 +53,7 @@ extension Renderer {
             try checkLength(result.utf8.count)
             return .string(result)
         case "indent":
+            if case .undefined(let hint) = value { throw .undefined(hint ?? "indent of an undefined value") }
             return .string(try indent(value.pythonString, args))
         case "center":
             var width = 80
@@ -74,11 +75,13 @@ extension Renderer {
         case "tojson":
             return .string(try toJSON(value, args))
         case "int":
+            if case .undefined(let hint) = value { throw .undefined(hint ?? "int of an undefined value") }
             let fallback = args.value(0, "default") ?? .int(0)
             var base = 10
             if case .int(let b)? = args.value(1, "base")?.number { base = b }
             return pythonInt(value, base: base) ?? fallback
         case "float":
+            if case .undefined(let hint) = value { throw .undefined(hint ?? "float of an undefined value") }
             let fallback = args.value(0, "default") ?? .double(0)
             switch value {
             case .int(let i): return .double(Double(i))
@@ -103,6 +106,8 @@ extension Renderer {
             var method = "common"
             if case .string(let m)? = args.value(1, "method") { method = m }
             guard let number = value.number else { throw .type("round() of '\(value.typeName)'") }
+            // Python's round() of an int stays an int; ceil and floor go through a float.
+            if case .int(let i) = number, method == "common", precision >= 0 { return .int(i) }
             let scale = pythonPower(10, Double(precision))
             let scaled = number.asDouble * scale
             let rounded: Double
@@ -115,6 +120,20 @@ extension Renderer {
             return .double(rounded / scale)
         case "list":
             return .array(try iterate(value))
+        case "batch":
+            guard case .int(let size)? = args.value(0, "linecount")?.number, size > 0 else { throw .type("batch needs a positive size") }
+            let fill = args.value(1, "fill_with")
+            var batches: [Value] = []
+            var current: [Value] = []
+            for item in try iterate(value) {
+                current.append(item)
+                if current.count == size { batches.append(.array(current)); current = [] }
+            }
+            if !current.isEmpty {
+                if let fill, !(fill == .none) { current += Array(repeating: fill, count: size - current.count) }
+                batches.append(.array(current))
+            }
+            return .array(batches)
         case "first":
             return try iterate(value).first ?? .undefined("no first item, sequence was empty")
         case "last":

@@ -29,16 +29,16 @@ extension Renderer {
             if case .opaque = value { return true }
             return false
         case "odd", "even":
-            guard case .int(let i)? = value.number else { throw .type("'\(name)' test needs an integer, not '\(value.typeName)'") }
-            return (i & 1 == 1) == (name == "odd")
+            // jinja2 tests `value % 2`, so floats work too (0.5 is neither).
+            guard value.number != nil else { throw .type("'\(name)' test needs a number, not '\(value.typeName)'") }
+            return try binary(.modulo, value, .int(2)) == .int(name == "odd" ? 1 : 0)
         case "divisibleby":
-            guard case .int(let i)? = value.number, case .int(let n)? = argument?.number else {
-                throw .type("divisibleby needs integers")
-            }
-            guard n != 0 else { throw .type("integer division or modulo by zero") }
-            return i % n == 0
-        case "lower": if case .string(let s) = value { return s == s.lowercased() } else { return false }
-        case "upper": if case .string(let s) = value { return s == s.uppercased() } else { return false }
+            // jinja2 tests `value % num == 0`, with Python's `%` (floats too).
+            guard let argument else { throw .type("divisibleby needs an argument") }
+            return try binary(.modulo, value, argument) == .int(0)
+        case "lower", "upper":
+            // jinja2 calls str(value).islower() / .isupper().
+            return try callMethod(.string(value.pythonString), name == "lower" ? "islower" : "isupper", CallArguments()).isTruthy
         case "escaped": return false
         case "sameas":
             guard let argument else { throw .type("sameas needs an argument") }

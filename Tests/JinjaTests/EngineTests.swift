@@ -111,6 +111,8 @@ func renderForTest(_ source: String) throws(JinjaError) -> String {
         ("a {%- raw -%}  {{ x }}  {%- endraw -%}  b", "a{{ x }}b"),
         ("x\n  {% raw %}y{% endraw %}\nz", "x\nyz"),
         ("a\n{% raw -%}\n  {{ x }}\n  {%- endraw +%}\nb", "a\n{{ x }}\nb"),
+        ("{{ 0.5 is odd }}|{{ 3.0 is odd }}|{{ 4.0 is even }}|{{ 7.5 is divisibleby 2.5 }}|{{ 10|round }}|{{ 10|round(0, 'floor') }}|{{ '1,2' is upper }}|{{ 'A1' is upper }}|{{ 'ab' is lower }}", "False|True|True|True|10|10.0|False|True|True"),
+        ("{{ [1, 2, 3, 4, 5]|batch(2)|list }}|{{ [1, 2, 3]|batch(2, 'x')|list }}", "[[1, 2], [3, 4], [5]]|[[1, 2], [3, 'x']]"),
     ]
 
     /// Templates for which jinja2 raised: type errors, undefined values used, the sandbox.
@@ -128,6 +130,9 @@ func renderForTest(_ source: String) throws(JinjaError) -> String {
         "{% raw_not_a_tag %}",
         "{{ 'a' if t else 'b' | upper }}|{{ ('a' if t else 'b') | upper }}|{{ 1 + 2 | string }}|{{ -2 ** 2 }}|{{ 2 ** 3 ** 2 }}|{{ 'x' ~ 1 + 2 }}",
         "{% raw %}never closed",
+        "{{ undefined_thing|int }}",
+        "{{ undefined_thing|float }}",
+        "{{ t[::-1] }}",
     ]
 
     @Test(arguments: jinja2Renders) func rendersAsJinja2(_ source: String, _ expected: String) throws {
