@@ -54,6 +54,12 @@ struct Lexer {
 
     /// `\r\n` and `\r` become `\n`; one newline at the very end goes (jinja2's `keep_trailing_newline` off).
     private static func normalize(_ source: String) -> [UInt8] {
+        if !source.utf8.contains(0x0D) {
+            // The usual case: nothing to convert, so copy the bytes in one go.
+            var out = Array(source.utf8)
+            if out.last == 0x0A { out.removeLast() }
+            return out
+        }
         var out: [UInt8] = []
         out.reserveCapacity(source.utf8.count)
         var previousCR = false
