@@ -25,6 +25,9 @@ public struct ChatTemplate: Sendable, Equatable {
     public let eosToken: String
     /// Whether a leading ``bosToken`` text is removed from renders (the tokenizer adds BOS).
     public let dropsLeadingBOS: Bool
+    /// Bounds on a render (output size, loop iterations, call depth); the defaults fit prompts
+    /// up to a few MiB. A template from a downloaded file cannot get past them.
+    public var limits = Limits()
     private let template: Template
 
     /// Compiles `jinja`. Throws ``ChatTemplateError/template(_:)`` with the line and column
@@ -125,7 +128,7 @@ public struct ChatTemplate: Sendable, Equatable {
         context["eos_token"] = .string(eosToken)
         var text: String
         do {
-            text = try template.render(context)
+            text = try template.render(context, limits: limits)
         } catch {
             throw .template(error)
         }
@@ -144,7 +147,7 @@ public struct ChatTemplate: Sendable, Equatable {
 
     public static func == (lhs: ChatTemplate, rhs: ChatTemplate) -> Bool {
         lhs.source == rhs.source && lhs.name == rhs.name && lhs.bosToken == rhs.bosToken
-            && lhs.eosToken == rhs.eosToken && lhs.dropsLeadingBOS == rhs.dropsLeadingBOS
+            && lhs.eosToken == rhs.eosToken && lhs.dropsLeadingBOS == rhs.dropsLeadingBOS && lhs.limits == rhs.limits
     }
 }
 

@@ -99,6 +99,9 @@ import Testing
         #expect(throws: ChatTemplateError.template(.syntax(message: "unexpected end of template: 'if' block is never closed (expected 'elif' or 'else' or 'endif')", line: 2, column: 1))) {
             try ChatTemplate(jinja: "x\n{% if messages %}")
         }
+        var small = try ChatTemplate(jinja: "{{ messages[0].content * 1000 }}")
+        small.limits = Limits(maxOutputBytes: 1000)
+        #expect(throws: ChatTemplateError.self) { try small.render([.user("long text")], addGenerationPrompt: false, variables: [:]) }
         let alternating = try ChatTemplate(jinja: "{% if messages[0].role == 'assistant' %}{{ raise_exception('Conversation roles must alternate') }}{% endif %}")
         #expect(throws: ChatTemplateError.template(.raised("Conversation roles must alternate"))) {
             try alternating.render([.assistant("x")], addGenerationPrompt: true, variables: [:])
