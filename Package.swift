@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Jinja", targets: ["Jinja"]),
         .library(name: "LlamaVulkan", targets: ["LlamaVulkan"]),
         .library(name: "LlamaServer", targets: ["LlamaServer"]),
+        .library(name: "LlamaGrammar", targets: ["LlamaGrammar"]),
         .executable(name: "gguf-inspect", targets: ["gguf-inspect"]),
         .executable(name: "llama-swift", targets: ["llama-swift"]),
         .executable(name: "llama-swift-bench", targets: ["llama-swift-bench"]),
@@ -48,6 +49,9 @@ let package = Package(
     ],
     targets: [
         .target(name: "GGUF"),
+        // GBNF grammars, JSON Schema conversion and the token-mask matcher for constrained sampling.
+        .target(name: "LlamaGrammar"),
+        .executableTarget(name: "grammar-bench", dependencies: ["LlamaGrammar"], path: "Benchmarks/grammar-bench"),
         // Jinja chat templates as Python jinja2 renders them for Hugging Face transformers; no dependencies.
         .target(name: "Jinja"),
         .systemLibrary(
@@ -129,6 +133,7 @@ let package = Package(
         ),
         .target(name: "FixtureSupport", path: "Tests/FixtureSupport"),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "FixtureSupport"]),
+        .testTarget(name: "LlamaGrammarTests", dependencies: ["LlamaGrammar"]),
         .testTarget(name: "JinjaTests", dependencies: ["Jinja", "FixtureSupport"]),
         .testTarget(name: "LlamaKernelsTests", dependencies: ["LlamaKernels", "GGUF", "FixtureSupport"]),
         .testTarget(name: "LlamaTokenizerTests", dependencies: ["LlamaTokenizer", "GGUF", "Jinja", "FixtureSupport"]),
