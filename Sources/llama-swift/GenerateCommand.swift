@@ -60,11 +60,14 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(name: .customLong("system"), help: "System prompt for --chat.")
     var system: String?
 
+    @OptionGroup var chatTemplate: ChatTemplateOptions
+
     func run() async throws {
         let parameters = try generationParameters()
-        let (_, session, loadSeconds) = try await modelOptions.load()
+        let (model, session, loadSeconds) = try await modelOptions.load()
         if chat {
-            try await runChat(session: session, parameters: parameters)
+            let template = try chatTemplate.template(for: model)
+            try await runChat(session: session, parameters: parameters, template: template)
         } else {
             let text = try promptText()
             try await promptCache.restore(into: session)
@@ -108,25 +111,27 @@ struct GenerateCommand: AsyncParsableCommand {
         return prompt ?? ""
     }
 
-    private func runChat(session: LlamaSession, parameters: GenerationParameters) async throws {
+    private func runChat(session: LlamaSession, parameters: GenerationParameters, template: ChatTemplate?) async throws {
         var messages: [ChatMessage] = []
         if let system { messages.append(.system(system)) }
         if let first = try? promptText(), !first.isEmpty {
             messages.append(.user(first))
-            messages.append(.assistant(try await reply(session, messages, parameters)))
+            messages.append(.assistant(try await reply(session, messages, parameters, template)))
         }
         while true {
             FileHandle.standardOutput.write(Data("> ".utf8))
             guard let line = readLine() else { break }
             guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
             messages.append(.user(line))
-            messages.append(.assistant(try await reply(session, messages, parameters)))
+            messages.append(.assistant(try await reply(session, messages, parameters, template)))
         }
     }
 
-    private func reply(_ session: LlamaSession, _ messages: [ChatMessage], _ parameters: GenerationParameters) async throws -> String {
+    private func reply(
+        _ session: LlamaSession, _ messages: [ChatMessage], _ parameters: GenerationParameters, _ template: ChatTemplate?
+    ) async throws -> String {
         var answer = ""
-        for try await piece in session.chat(messages: messages, parameters: parameters) {
+        for try await piece in session.chat(messages: messages, parameters: parameters, template: template) {
             answer += piece
             FileHandle.standardOutput.write(Data(piece.utf8))
         }

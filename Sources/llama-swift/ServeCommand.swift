@@ -11,6 +11,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
 
+    @OptionGroup var chatTemplate: ChatTemplateOptions
+
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
 
@@ -37,7 +39,9 @@ struct ServeCommand: AsyncParsableCommand {
         let (model, session, loadSeconds) = try await modelOptions.load()
         let path = try modelOptions.resolvedModelPath()
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        let engine = LlamaEngine(session: session, name: name, batchSize: modelOptions.batchSize, sessions: parallel)
+        let template = try chatTemplate.template(for: model)
+        let engine = LlamaEngine(
+            session: session, name: name, batchSize: modelOptions.batchSize, sessions: parallel, template: template)
         var configuration = ServerConfiguration()
         configuration.host = host
         configuration.port = port
