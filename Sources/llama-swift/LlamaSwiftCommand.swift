@@ -10,6 +10,7 @@ struct LlamaSwiftCommand: AsyncParsableCommand {
         TokenizeCommand.self,
         QuantizeCommand.self,
         ServeCommand.self,
+        TemplateCommand.self,
     ]
 
     static let configuration = CommandConfiguration(
