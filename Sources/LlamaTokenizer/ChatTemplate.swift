@@ -138,13 +138,6 @@ public struct ChatTemplate: Sendable, Equatable {
         return text
     }
 
-    /// ``render(_:addGenerationPrompt:variables:)`` without extra variables, for callers that
-    /// cannot handle an error: a template that raises renders as the empty string.
-    @available(*, deprecated, message: "use render(_:addGenerationPrompt:variables:), which reports the template's errors")
-    public func render(_ messages: [ChatMessage], addGenerationPrompt: Bool) -> String {
-        (try? render(messages, addGenerationPrompt: addGenerationPrompt, variables: [:])) ?? ""
-    }
-
     public static func == (lhs: ChatTemplate, rhs: ChatTemplate) -> Bool {
         lhs.source == rhs.source && lhs.name == rhs.name && lhs.bosToken == rhs.bosToken
             && lhs.eosToken == rhs.eosToken && lhs.dropsLeadingBOS == rhs.dropsLeadingBOS && lhs.limits == rhs.limits
