@@ -1,0 +1,64 @@
+import FixtureSupport
+import Testing
+import LlamaSwift
+
+/// `chat()` renders through the model's own template (or one the caller gives) and tokenizes the
+/// prompt with special tokens parsed and a single BOS.
+@Suite struct ChatTemplateSessionTests {
+    func collect(_ stream: AsyncThrowingStream<String, Error>) async throws -> String {
+        var text = ""
+        for try await piece in stream { text += piece }
+        return text
+    }
+
+    /// Whether `needle` occurs in `haystack` as a run of consecutive tokens.
+    func contains(_ haystack: [Int], _ needle: [Int]) -> Bool {
+        guard !needle.isEmpty, haystack.count >= needle.count else { return false }
+        return (0...(haystack.count - needle.count)).contains { Array(haystack[$0..<($0 + needle.count)]) == needle }
+    }
+
+    @Test func smolLM2ChatsThroughItsOwnTemplate() async throws {
+        guard let path = try Fixtures.require("SmolLM2-135M-Instruct.Q4_1.gguf") else { return }
+        let model = try LlamaModel(path: path, threads: 2)
+        let session = try model.makeSession(contextSize: 256)
+        let answer = try await collect(session.chat(messages: [.user("What is the capital of France?")], parameters: .greedy(maxTokens: 8)))
+        #expect(!answer.isEmpty)
+        let cached = await session.cachedTokens
+        let system = model.tokenize("<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>",
+                                    addSpecial: false, parseSpecial: true)
+        #expect(contains(cached, system), "the template's default system prompt was not evaluated")
+        let turn = model.tokenize("<|im_start|>assistant\n", addSpecial: false, parseSpecial: true)
+        #expect(contains(cached, turn))
+        if let bos = model.tokenizer.bosTokenID { #expect(Array(cached.prefix(2)) != [bos, bos]) }
+    }
+
+    @Test func otherTemplatesAndTheirErrors() async throws {
+        guard let path = try Fixtures.require("SmolLM2-135M-Instruct.Q4_1.gguf") else { return }
+        let model = try LlamaModel(path: path, threads: 2)
+        let session = try model.makeSession(contextSize: 256)
+
+        // A template of the caller's, with a variable of the caller's.
+        let own = try model.chatTemplate(jinja: "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}"
+            + "<|im_start|>assistant\n{{ prefill }}")
+        _ = try await collect(session.chat(
+            messages: [.user("Hi")], parameters: .greedy(maxTokens: 2), template: own, variables: ["prefill": "Sure"]))
+        let expected = model.tokenizeChatPrompt("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nSure")
+        #expect(Array(await session.cachedTokens.prefix(expected.count)) == expected)
+
+        // A template that raises ends the stream with its message.
+        let raising = try model.chatTemplate(jinja: "{{ raise_exception('Conversation roles must alternate user/assistant') }}")
+        await #expect(throws: LlamaError.chatTemplateFailed("Conversation roles must alternate user/assistant")) {
+            _ = try await collect(session.chat(messages: [.user("Hi")], template: raising))
+        }
+        #expect(throws: LlamaError.self) { try model.chatTemplate(named: "no-such-format") }
+        #expect(throws: LlamaError.self) { try model.chatTemplate(jinja: "{% if x %}") }
+        #expect(try model.chatTemplate(named: "chatml").name == "chatml")
+
+        // A template that writes BOS itself: the prompt still holds one BOS.
+        if let bos = model.tokenizer.bosTokenID, let text = model.tokenizer.text(of: bos) {
+            let tokens = model.tokenizeChatPrompt(text + "Hi")
+            #expect(tokens.first == bos)
+            #expect(Array(tokens.prefix(2)) != [bos, bos])
+        }
+    }
+}
