@@ -13,6 +13,8 @@ struct BenchmarkResult: Codable {
     var avg_ts: Double
     var stddev_ts: Double
     var samples_ts: [Double]
+    /// Sequences decoded together (`--sequences`); `avg_ts` is then their aggregate rate.
+    var n_seq: Int?
     /// Our tokens/s divided by llama.cpp's on the same test, when llama.cpp was run too.
     var ratio_to_llama_cpp: Double?
 
@@ -20,7 +22,7 @@ struct BenchmarkResult: Codable {
     var testName: String {
         switch (n_prompt, n_gen) {
         case (_, 0): "pp\(n_prompt)"
-        case (0, _): "tg\(n_gen)"
+        case (0, _): n_seq.map { "tg\(n_gen) x\($0)" } ?? "tg\(n_gen)"
         default: "pp\(n_prompt)+tg\(n_gen)"
         }
     }
@@ -40,7 +42,7 @@ struct BenchmarkResult: Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case engine, model_filename, backends, n_threads, n_prompt, n_gen, avg_ts, stddev_ts, samples_ts, ratio_to_llama_cpp
+        case engine, model_filename, backends, n_threads, n_prompt, n_gen, n_seq, avg_ts, stddev_ts, samples_ts, ratio_to_llama_cpp
     }
 }
 

@@ -31,6 +31,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("device"), help: "Vulkan device index for --backend vulkan (default: the best).")
     var device: Int?
 
+    @Option(name: .customLong("sequences"), help: ArgumentHelp(
+        "Comma-separated sequence counts: each N decodes N sequences together (prompts of 32 tokens, then each -n length) and reports the aggregate generated tokens/s.",
+        valueName: "n"))
+    var sequences: String?
+
     @Option(name: [.customShort("o"), .customLong("output")], help: "md (a markdown table) or json.")
     var output: String = "md"
 
@@ -45,6 +50,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         let models = model.split(separator: ",").map(String.init)
         let prompts = try Self.lengths(prompt, flag: "-p")
+        let sequenceCounts = try sequences.map { try Self.lengths($0, flag: "--sequences") } ?? []
+        guard !sequenceCounts.contains(0) else { throw ValidationError("--sequences: counts must be at least 1") }
         let generations = try Self.lengths(generate, flag: "-n")
         let backendList = try backends.split(separator: ",").map { name in
             guard let backend = ComputeBackend(rawValue: String(name)), backend != .auto else {
@@ -68,12 +75,20 @@ struct RunCommand: AsyncParsableCommand {
                 for n in prompts where n > 0 {
                     results.append(try await measure(model, path: path, backend: backend, prompt: n, generate: 0))
                 }
-                for n in generations where n > 0 {
-                    results.append(try await measure(model, path: path, backend: backend, prompt: 0, generate: n))
+                if sequenceCounts.isEmpty {
+                    for n in generations where n > 0 {
+                        results.append(try await measure(model, path: path, backend: backend, prompt: 0, generate: n))
+                    }
+                }
+                for count in sequenceCounts {
+                    for n in generations where n > 0 {
+                        results.append(try measureBatched(model, path: path, backend: backend, sequences: count, generate: n))
+                    }
                 }
             }
             for index in results.indices where results[index].model_filename == path {
                 let ours = results[index]
+                guard ours.n_seq == nil else { continue }
                 let match = theirs.first { $0.n_prompt == ours.n_prompt && $0.n_gen == ours.n_gen }
                 if let match, match.avg_ts > 0 { results[index].ratio_to_llama_cpp = ours.avg_ts / match.avg_ts }
             }
@@ -111,6 +126,32 @@ struct RunCommand: AsyncParsableCommand {
         }
         return BenchmarkResult(engine: "llama-swift", model: path, backend: backend.rawValue.uppercased(),
                                threads: threads, prompt: prompt, generated: generate, samples: samples)
+    }
+
+    /// Batched decoding: `sequences` sequences, each with a random 32-token prompt evaluated
+    /// together first (not timed), then `generate` steps of one token per sequence in one pass
+    /// each; the rate is all sequences' generated tokens over the steps' time.
+    func measureBatched(_ model: LlamaModel, path: String, backend: ComputeBackend, sequences: Int, generate: Int) throws -> BenchmarkResult {
+        let promptLength = 32
+        let decoder = try BatchedDecoder(model: model, sequences: sequences, contextSize: promptLength + generate)
+        var rng = SplitMix64(seed: 42)
+        let vocabulary = model.configuration.vocabularySize
+        var samples: [Double] = []
+        for repetition in 0...repetitions {
+            for s in 0..<sequences { decoder.truncate(sequence: s, to: 0) }
+            let prompts = (0..<sequences).map { s in (s, (0..<promptLength).map { _ in Int(rng.next() % UInt64(vocabulary)) }) }
+            _ = try decoder.append(prompts)
+            let start = ContinuousClock.now
+            for _ in 0..<generate {
+                _ = try decoder.append((0..<sequences).map { ($0, [Int(rng.next() % UInt64(vocabulary))]) })
+            }
+            let seconds = (ContinuousClock.now - start) / .seconds(1)
+            if repetition > 0 { samples.append(Double(sequences * generate) / seconds) }
+        }
+        var result = BenchmarkResult(engine: "llama-swift", model: path, backend: backend.rawValue.uppercased(),
+                                     threads: threads, prompt: 0, generated: generate, samples: samples)
+        result.n_seq = sequences
+        return result
     }
 
     static func lengths(_ list: String, flag: String) throws -> [Int] {

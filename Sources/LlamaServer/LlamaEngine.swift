@@ -13,19 +13,25 @@ public final class LlamaEngine: CompletionEngine {
     /// Positions each session holds.
     public let contextSize: Int
     private let batchSize: Int
+    private let cacheType: KVCacheType
     private let poolLimit: Int
+    /// The template chats are rendered with: the one given, else the model's own.
+    public let chatTemplate: ChatTemplate?
     private let idle = Mutex<[LlamaSession]>([])
 
     /// An engine listed as `name` that starts with `session` and opens more sessions like it
-    /// (same model and context size) when requests overlap.
+    /// (same model, context size and cache type) when requests overlap.
     ///
     /// - Parameters:
     ///   - batchSize: Prompt tokens evaluated per batch in the sessions it opens.
     ///   - sessions: Idle sessions kept for reuse; match the server's `parallel`.
-    public init(session: LlamaSession, name: String, batchSize: Int = 512, sessions: Int = 1) {
+    ///   - template: The chat template (a named or file one); `nil` for the model's own.
+    public init(session: LlamaSession, name: String, batchSize: Int = 512, sessions: Int = 1, template: ChatTemplate? = nil) {
         model = session.model
+        chatTemplate = template ?? session.model.chatTemplate
         modelName = name
         contextSize = session.contextSize
+        cacheType = session.cacheType
         self.batchSize = batchSize
         poolLimit = max(sessions, 1)
         idle.withLock { $0.append(session) }
@@ -37,11 +43,16 @@ public final class LlamaEngine: CompletionEngine {
         case .text(let text):
             return model.tokenize(text, addSpecial: true, parseSpecial: false).count
         case .chat(let turns):
-            guard let template = model.chatTemplate else {
+            guard let template = chatTemplate else {
                 throw APIError.invalidRequest("The model \(modelName) has no chat template; use /v1/completions", param: "messages")
             }
-            let rendered = template.render(try Self.messages(turns), addGenerationPrompt: true)
-            return model.tokenize(rendered, addSpecial: true, parseSpecial: true).count
+            let rendered: String
+            do {
+                rendered = try template.render(try Self.messages(turns), addGenerationPrompt: true, variables: [:])
+            } catch let error as ChatTemplateError {
+                throw APIError.invalidRequest(error.description, param: "messages", code: "chat_template_error")
+            }
+            return model.tokenizeChatPrompt(rendered).count
         }
     }
 
@@ -54,7 +65,7 @@ public final class LlamaEngine: CompletionEngine {
         defer { giveBack(session) }
         let stream = switch prompt {
         case .text(let text): session.generate(prompt: text, parameters: Self.generationParameters(parameters))
-        case .chat(let turns): session.chat(messages: try Self.messages(turns), parameters: Self.generationParameters(parameters))
+        case .chat(let turns): session.chat(messages: try Self.messages(turns), parameters: Self.generationParameters(parameters), template: chatTemplate)
         }
         do {
             for try await piece in stream { try await onText(piece) }
@@ -93,7 +104,7 @@ public final class LlamaEngine: CompletionEngine {
 
     private func takeSession() throws -> LlamaSession {
         if let session = idle.withLock({ $0.popLast() }) { return session }
-        return try model.makeSession(contextSize: contextSize, batchSize: batchSize)
+        return try model.makeSession(contextSize: contextSize, batchSize: batchSize, cacheType: cacheType)
     }
 
     private func giveBack(_ session: LlamaSession) {

@@ -1,84 +1,119 @@
-/// Causal grouped-query attention of a batch of queries over one layer's cached keys and values.
+import Foundation
+
+/// Causal grouped-query attention of a pass's queries over their sequences' cached keys and values.
 ///
-/// Query row `b` of the batch sits at position `start + b` and attends to positions
-/// `0...start + b`; query head `h` reads key/value head `h / group`, where
-/// `group = headCount / keyValueHeadCount`. Scores are scaled by 1/√headDimension.
+/// Row `b` of a span sits at position `start + b` of its sequence and attends to positions
+/// `0...start + b` (the last `window` of them with a sliding window); query head `h` reads
+/// key/value head `h / group`, where `group = heads / keyValueHeads`. Scores are multiplied by
+/// the shape's scale (and soft-capped when it says so).
 ///
+/// Work is split by span and key/value head: each task decodes its head's keys and values once
+/// (``HostKVCache/withFloats(layer:kind:head:count:_:)``) for all the query heads that read them.
 /// Two shapes of the same computation. When a key/value head serves at least eight query rows
-/// (a prompt batch, or a wide group) and heads are a multiple of eight wide, eight query rows
-/// share each vector lane-wise: a key or value element is broadcast once and multiplied into all
-/// eight, and the softmax runs down the lanes, so no vector is ever summed across. Otherwise (one
-/// token, a narrow group) each row's scores are dot products over the head's width.
+/// (a prompt batch, or a wide group), heads are a multiple of eight wide and the scores are
+/// neither capped nor windowed, eight query rows share each vector lane-wise: a key or value
+/// element is broadcast once and multiplied into all eight, and the softmax runs down the lanes,
+/// so no vector is ever summed across. Otherwise (one token, a narrow group) each row's scores
+/// are dot products over the head's width.
 struct Attention {
-    let headCount: Int
-    let keyValueHeadCount: Int
-    let headDimension: Int
+    let shape: AttentionShape
 
-    /// Query heads per key/value head.
-    var group: Int { headCount / keyValueHeadCount }
-
-    /// Writes the attention of query rows `0..<n` (`queries`, `headCount × headDimension` floats
-    /// per row) into the rows of `out` (same shape). `keys` and `values` point at position 0 of
-    /// the layer's cache, `keyValueHeadCount × headDimension` floats per position. `scores` has
-    /// room for `headCount × scoreStride` floats, `scoreStride` at least `start + n`.
-    func callAsFunction(
-        queries: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
-        start: Int, count n: Int, into out: UnsafeMutablePointer<Float>,
-        scores: UnsafeMutablePointer<Float>, scoreStride: Int, backend: any Backend
+    /// Writes the attention of every span's query rows (`heads × headDimension` floats per row of
+    /// `queries`, rows numbered across spans) into the same rows of `out`, after the spans' keys
+    /// and values for `layer` are in their caches.
+    func run(
+        layer: Int, queries: UnsafePointer<Float>, spans: [SequenceSpan<HostKVCache>],
+        into out: UnsafeMutablePointer<Float>, pool: any Backend
     ) {
-        let lanes = 8
-        if n * group >= lanes && headDimension % lanes == 0 {
-            let rows = n * group
-            let blocks = (rows + lanes - 1) / lanes
-            backend.parallelFor(keyValueHeadCount * blocks) { task in
+        let lanes = 8, hd = shape.headDimension, width = shape.heads * hd, kvHeads = shape.keyValueHeads
+        struct Task { let span: Int; let head: Int; let block: Int? }
+        var tasks: [Task] = []
+        for (index, span) in spans.enumerated() {
+            if usesLanes(rows: span.count) {
+                let blocks = (span.count * shape.group + lanes - 1) / lanes
                 // The last rows see the most positions: hand them out first.
-                let block = blocks - 1 - task / keyValueHeadCount
-                attendLanes(
-                    keyValueHead: task % keyValueHeadCount, firstRow: block * lanes, rows: rows,
-                    queries: queries, keys: keys, values: values, start: start, into: out)
+                for block in (0..<blocks).reversed() {
+                    for head in 0..<kvHeads { tasks.append(Task(span: index, head: head, block: block)) }
+                }
+            } else {
+                for head in 0..<kvHeads { tasks.append(Task(span: index, head: head, block: nil)) }
             }
-        } else {
-            backend.parallelFor(headCount) { head in
-                attendRows(
-                    head: head, queries: queries, keys: keys, values: values, start: start, count: n,
-                    into: out, scores: scores + head * scoreStride)
+        }
+        pool.parallelFor(tasks.count) { t in
+            let task = tasks[t], span = spans[task.span]
+            let q = queries + span.firstRow * width, o = out + span.firstRow * width
+            let cache = span.cache
+            if let block = task.block {
+                let rows = span.count * shape.group
+                let lastRow = min(rows, (block + 1) * lanes) - 1
+                let length = span.start + lastRow / shape.group + 1
+                cache.withFloats(layer: layer, kind: 0, head: task.head, count: length) { keys in
+                    cache.withFloats(layer: layer, kind: 1, head: task.head, count: length) { values in
+                        attendLanes(
+                            keyValueHead: task.head, firstRow: block * lanes, rows: rows,
+                            queries: q, keys: keys, values: values, start: span.start, into: o)
+                    }
+                }
+            } else {
+                let length = span.start + span.count
+                cache.withFloats(layer: layer, kind: 0, head: task.head, count: length) { keys in
+                    cache.withFloats(layer: layer, kind: 1, head: task.head, count: length) { values in
+                        attendRows(
+                            keyValueHead: task.head, queries: q, keys: keys, values: values,
+                            start: span.start, count: span.count, into: o)
+                    }
+                }
             }
         }
     }
 
-    /// One query head for every row of the batch, one row at a time.
+    /// Whether a span of `rows` rows takes the eight-lane shape.
+    func usesLanes(rows: Int) -> Bool {
+        rows * shape.group >= 8 && shape.headDimension % 8 == 0 && shape.softCap == nil && shape.window == nil
+    }
+
+    /// The query heads of `keyValueHead` for every row of a span, one row at a time.
     private func attendRows(
-        head: Int, queries: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
-        start: Int, count n: Int, into out: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>
+        keyValueHead: Int, queries: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
+        start: Int, count n: Int, into out: UnsafeMutablePointer<Float>
     ) {
-        let hd = headDimension, dim = headCount * hd, kvDim = keyValueHeadCount * hd
-        let scale = 1 / Float(hd).squareRoot()
-        let kvOffset = (head / group) * hd
-        for b in 0..<n {
-            let query = queries + b * dim + head * hd
-            let length = start + b + 1
-            for t in 0..<length {
-                scores[t] = VectorMath.dot(query, keys + t * kvDim + kvOffset, count: hd) * scale
-            }
-            VectorMath.softmax(scores, count: length)
-            let row = out + b * dim + head * hd
-            row.update(repeating: 0, count: hd)
-            for t in 0..<length {
-                VectorMath.addScaled(row, scores[t], values + t * kvDim + kvOffset, count: hd)
+        let hd = shape.headDimension, dim = shape.heads * hd
+        let scale = shape.scale
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: start + n) { buffer in
+            let scores = buffer.baseAddress!
+            for head in keyValueHead * shape.group..<(keyValueHead + 1) * shape.group {
+                for b in 0..<n {
+                    let query = queries + b * dim + head * hd
+                    let last = start + b
+                    let first = shape.window.map { max(0, last - $0 + 1) } ?? 0
+                    let length = last - first + 1
+                    for t in 0..<length {
+                        var score = VectorMath.dot(query, keys + (first + t) * hd, count: hd) * scale
+                        if let cap = shape.softCap { score = cap * Float(tanh(Double(score / cap))) }
+                        scores[t] = score
+                    }
+                    VectorMath.softmax(scores, count: length)
+                    let row = out + b * dim + head * hd
+                    row.update(repeating: 0, count: hd)
+                    for t in 0..<length {
+                        VectorMath.addScaled(row, scores[t], values + (first + t) * hd, count: hd)
+                    }
+                }
             }
         }
     }
 
     /// Eight of the query rows that read `keyValueHead`, lane `j` holding row `firstRow + j` of
-    /// the `rows = n × group` such rows (batch row `r / group`, query head
+    /// the `rows = n × group` such rows (span row `r / group`, query head
     /// `keyValueHead × group + r % group`). Lanes past the last row repeat it and are not written.
+    /// `keys` and `values` hold the head's positions one after the other, `headDimension` floats each.
     private func attendLanes(
         keyValueHead: Int, firstRow: Int, rows: Int,
         queries: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
         start: Int, into out: UnsafeMutablePointer<Float>
     ) {
-        let hd = headDimension, dim = headCount * hd, kvDim = keyValueHeadCount * hd, group = group
-        let scale = 1 / Float(hd).squareRoot()
+        let hd = shape.headDimension, dim = shape.heads * hd, kvDim = hd, group = shape.group
+        let scale = shape.scale
         let used = min(8, rows - firstRow)
         // Where lane j's query comes from and its result goes, and the last position it sees.
         func offset(_ j: Int) -> Int {
@@ -90,7 +125,6 @@ struct Attention {
         // Every lane sees positions 0...shortest; lanes differ only after it.
         let shortest = start + firstRow / group
         let length = start + (firstRow + used - 1) / group + 1
-        let keys = keys + keyValueHead * hd, values = values + keyValueHead * hd
 
         withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: hd + length) { buffer in
             // The eight queries, transposed and scaled: q[d] holds dimension d of every lane.

@@ -19,6 +19,15 @@ public struct BLASBackend: Backend {
         cpu = CPUBackend(threads: threads)
     }
 
+    /// A backend on an existing pool; throws when the package was built without the `BLAS` trait.
+    public init(pool: ThreadPool) throws(LlamaError) {
+        guard let blas = Kernels.blas else {
+            throw .backendFailed(backend: "blas", reason: "built without the BLAS trait (swift build --traits BLAS)")
+        }
+        self.blas = blas
+        cpu = CPUBackend(pool: pool)
+    }
+
     public func matvec(_ w: WeightMatrix, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
         cpu.matvec(w, x, y)
     }

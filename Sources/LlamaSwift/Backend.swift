@@ -1,9 +1,8 @@
 import LlamaKernels
 
-/// Where the forward pass's matrix products and parallel loops run.
-///
-/// The forward pass calls only these three functions for heavy work, so another implementation
-/// (BLAS, a GPU) can take over by conforming to this protocol.
+/// Where the CPU's matrix products and parallel loops run: the matrix-product strategy inside
+/// the CPU operations (the kernels, or BLAS for prompt batches), which a custom implementation
+/// can replace by conforming to this protocol.
 public protocol Backend: Sendable {
     /// `y = W x`, with `x` holding `w.columns` floats and `y` receiving `w.rows`.
     func matvec(_ w: WeightMatrix, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>)
@@ -21,6 +20,11 @@ public struct CPUBackend: Backend {
     /// A backend with `threads` threads (default: one per active processor).
     public init(threads: Int? = nil) {
         pool = threads.map { ThreadPool(threadCount: $0) } ?? ThreadPool()
+    }
+
+    /// A backend on an existing pool.
+    public init(pool: ThreadPool) {
+        self.pool = pool
     }
 
     public func matvec(_ w: WeightMatrix, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {

@@ -1,3 +1,4 @@
+import GGUF
 import LlamaKernels
 import LlamaVulkan
 
@@ -14,11 +15,26 @@ public enum ComputeBackend: String, Sendable, CaseIterable, CustomStringConverti
 
     public var description: String { rawValue }
 
+    /// Whether this build and machine can run `backend`: the CPU always, BLAS when built with
+    /// the `BLAS` trait, Vulkan when built with the `Vulkan` trait and a device is present.
+    public static func isAvailable(_ backend: ComputeBackend) -> Bool {
+        switch backend {
+        case .cpu, .auto: true
+        case .blas: Kernels.blas != nil
+        case .vulkan: (try? VulkanCompute.availableDevices())?.isEmpty == false
+        }
+    }
+
+    /// The weight types the backend's matrix products read (for ``auto``: those of the CPU).
+    public var supportedWeightTypes: Set<GGMLType> {
+        self == .vulkan ? VulkanCompute.weightTypes : Set(Kernels.supportedTypes)
+    }
+
     /// The backend `auto` stands for on this machine and build, with the reason for the choice.
     public static func resolveAuto() -> (backend: ComputeBackend, reason: String) {
         let gpu: String?
         do {
-            gpu = try VulkanForward.availableDevices().first(where: \.isHardwareGPU)?.name
+            gpu = try VulkanCompute.availableDevices().first(where: \.isHardwareGPU)?.name
         } catch {
             return fallback(because: "Vulkan unavailable: \(error)")
         }
@@ -27,6 +43,9 @@ public enum ComputeBackend: String, Sendable, CaseIterable, CustomStringConverti
     }
 
     private static func fallback(because reason: String) -> (backend: ComputeBackend, reason: String) {
-        Kernels.blas == nil ? (.cpu, "\(reason); using the CPU") : (.blas, "\(reason); using the CPU with BLAS")
+        cpuFallback == .cpu ? (.cpu, "\(reason); using the CPU") : (.blas, "\(reason); using the CPU with BLAS")
     }
+
+    /// What `auto` runs on when it does not take Vulkan: BLAS when built in, else the CPU.
+    static var cpuFallback: ComputeBackend { Kernels.blas == nil ? .cpu : .blas }
 }

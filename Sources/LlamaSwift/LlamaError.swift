@@ -9,7 +9,7 @@ public enum LlamaError: Error, Sendable, Equatable, CustomStringConvertible {
     case fileNotFound(path: String)
     /// The file is not a readable GGUF file; `reason` is the reader's message.
     case invalidModelFile(path: String, reason: String)
-    /// The file describes an architecture other than `llama`.
+    /// The file describes an architecture no model family reads.
     case unsupportedArchitecture(String)
     /// A required metadata key is absent.
     case missingMetadata(key: String)
@@ -19,6 +19,8 @@ public enum LlamaError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingTensor(name: String)
     /// A tensor has a type the kernels cannot compute with.
     case unsupportedTensorType(tensor: String, type: String)
+    /// A tensor has a type the chosen backend cannot run (another backend may).
+    case unsupportedOnBackend(backend: String, tensor: String, type: String, supported: [String])
     /// A tensor's shape does not match the hyper-parameters.
     case tensorShapeMismatch(tensor: String, expected: [Int], found: [Int])
     /// A generation or session parameter is out of range; `name` is its command-line flag.
@@ -31,6 +33,9 @@ public enum LlamaError: Error, Sendable, Equatable, CustomStringConvertible {
     case emptyInput
     /// The chosen compute backend cannot run here or failed: not built in, no device, a Vulkan error.
     case backendFailed(backend: String, reason: String)
+    /// A chat template does not compile, has no such name, or raised while rendering; the
+    /// template's own message (what it passed to `raise_exception`, say).
+    case chatTemplateFailed(String)
 
     public var description: String {
         switch self {
@@ -39,7 +44,7 @@ public enum LlamaError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidModelFile(let path, let reason):
             "\(path) is not a usable GGUF file: \(reason)"
         case .unsupportedArchitecture(let arch):
-            "unsupported architecture '\(arch)' (general.architecture must be 'llama')"
+            "unsupported architecture '\(arch)' (general.architecture must be one of \(ModelRegistry.architectures.map { "'\($0)'" }.joined(separator: ", ")))"
         case .missingMetadata(let key):
             "metadata key '\(key)' is required but not in the file"
         case .invalidMetadata(let key, let reason):
@@ -48,6 +53,8 @@ public enum LlamaError: Error, Sendable, Equatable, CustomStringConvertible {
             "tensor '\(name)' is required but not in the file"
         case .unsupportedTensorType(let tensor, let type):
             "tensor '\(tensor)' has type \(type), which is not supported"
+        case .unsupportedOnBackend(let backend, let tensor, let type, let supported):
+            "backend \(backend) cannot run tensor '\(tensor)' of type \(type) (it runs \(supported.joined(separator: ", ")))"
         case .tensorShapeMismatch(let tensor, let expected, let found):
             "tensor '\(tensor)' has shape \(found), expected \(expected)"
         case .invalidParameter(let name, let value, let reason):
@@ -60,6 +67,8 @@ public enum LlamaError: Error, Sendable, Equatable, CustomStringConvertible {
             "no tokens to evaluate"
         case .backendFailed(let backend, let reason):
             "backend \(backend): \(reason)"
+        case .chatTemplateFailed(let message):
+            "chat template: \(message)"
         }
     }
 

@@ -5,12 +5,13 @@ import LlamaTokenizer
 import LlamaVulkan
 import Logging
 
-/// A LLaMA model loaded from a GGUF file: its configuration, tokenizer and weights.
+/// A model loaded from a GGUF file: its configuration, tokenizer and weights, prepared once for
+/// the backend that runs it.
 ///
-/// The weights stay in the memory-mapped file and are never modified, so one model can be shared
-/// by any number of ``LlamaSession``s on any threads. (The native x86 build copies Q4_0 matrices
-/// once at load into a layout its kernels read eight rows at a time, and releases their pages of
-/// the mapping, so memory stays about the file's size.)
+/// The model owns the weights: on the CPU, the mapped file and the copies laid out for the
+/// kernels; on Vulkan, the device buffers, uploaded once however many sessions it has. Each
+/// ``LlamaSession`` owns only its KV cache and working memory, so one model can be shared by any
+/// number of sessions on any threads, and ``BatchedDecoder`` runs many sequences in one pass.
 ///
 /// ```swift
 /// let model = try LlamaModel(path: "model.gguf")
@@ -29,26 +30,33 @@ public final class LlamaModel: Sendable {
     public let chatTemplate: ChatTemplate?
     /// The engine that runs the forward pass (never ``ComputeBackend/auto``: that is resolved on load).
     public let computeBackend: ComputeBackend
-    /// Where the CPU forward pass's matrix products run.
-    let backend: any Backend
-    /// The Vulkan device sessions use, when ``computeBackend`` is ``ComputeBackend/vulkan``.
-    let vulkanDeviceIndex: Int?
-    let weights: ModelWeights
+    /// Why ``ComputeBackend/auto`` chose ``computeBackend``, in one line (`nil` when the caller named
+    /// the backend).
+    public let backendChoice: String?
+    /// The name of the Vulkan device the model runs on, for ``ComputeBackend/vulkan``.
+    public let deviceName: String?
+    /// The weights on the backend and the forward pass over them.
+    let runtime: any ModelRuntime
+    let file: GGUFFile
+    /// The tensors the forward pass still reads from the mapping (not copied or uploaded).
+    private let mappedTensors: [GGUFTensorInfo]
 
     private static let logger = Logger(label: "LlamaSwift.LlamaModel")
 
-    /// Opens and checks the model at `path`.
+    /// Opens and checks the model at `path`, and prepares its weights on the backend.
     ///
     /// - Parameters:
-    ///   - path: A GGUF file of architecture `llama`.
+    ///   - path: A GGUF file of an architecture in ``supportedArchitectures``.
     ///   - threads: Threads for the CPU backends (default: one per active processor).
-    ///   - computeBackend: The engine that runs the forward pass; `auto` picks Vulkan on a real GPU.
+    ///   - computeBackend: The engine that runs the forward pass; `auto` picks Vulkan on a real
+    ///     GPU that runs every tensor type of the file, else the CPU, saying why in one log line.
     ///   - deviceIndex: The Vulkan device to use (default: the best one), for ``ComputeBackend/vulkan``.
-    ///   - backend: A custom ``Backend`` for the CPU forward pass's products, instead of the one
+    ///   - backend: A custom ``Backend`` for the CPU's matrix products, instead of the one
     ///     `computeBackend` names.
     /// - Throws: ``LlamaError`` naming the missing file, the missing or invalid metadata key, the
-    ///   missing, misshapen or unsupported tensor, or the backend that cannot run (including a
-    ///   native build on a CPU without the instructions it was built for).
+    ///   missing, misshapen or unsupported tensor (for a backend that cannot run a tensor's type,
+    ///   ``LlamaError/unsupportedOnBackend(backend:tensor:type:supported:)``), or the backend that
+    ///   cannot run (including a native build on a CPU without the instructions it was built for).
     public init(
         path: String, threads: Int? = nil, computeBackend: ComputeBackend = .cpu, deviceIndex: Int? = nil,
         backend: (any Backend)? = nil
@@ -60,46 +68,68 @@ public final class LlamaModel: Sendable {
         }
         let file: GGUFFile
         do { file = try GGUFFile(path: path) } catch { throw LlamaError(error, path: path) }
+        self.file = file
         configuration = try ModelConfiguration(metadata: file.metadata)
-        var weights = try ModelWeights(file: file, configuration: configuration)
         do { tokenizer = try LlamaTokenizer(metadata: file.metadata) } catch {
             throw .invalidMetadata(key: "tokenizer.ggml", reason: "\(error)")
         }
         chatTemplate = ChatTemplate.forModel(metadata: file.metadata, tokenizer: tokenizer)
+
         var chosen = computeBackend
         if chosen == .auto {
             let (resolved, reason) = ComputeBackend.resolveAuto()
-            Self.logger.notice("backend auto: \(reason)")
             chosen = resolved
+            if chosen == .vulkan, let refusal = Self.vulkanRefusal(file) {
+                chosen = ComputeBackend.cpuFallback
+                backendChoice = "\(reason), but \(refusal); using \(chosen)"
+            } else {
+                backendChoice = reason
+            }
+            Self.logger.notice("backend auto: \(backendChoice ?? "")")
+        } else {
+            backendChoice = nil
         }
         self.computeBackend = chosen
-        vulkanDeviceIndex = deviceIndex
-        switch (backend, chosen) {
-        case (let custom?, _): self.backend = custom
-        case (nil, .blas): self.backend = try BLASBackend(threads: threads)
-        default: self.backend = CPUBackend(threads: threads)
-        }
+        let family = try ModelRegistry.family(for: configuration.architecture)
         if chosen == .vulkan {
-            // Report a missing loader or device on load; each session uploads the weights itself.
-            do {
-                let devices = try VulkanForward.availableDevices()
-                if let deviceIndex, !devices.contains(where: { $0.index == deviceIndex }) {
-                    throw LlamaError.backendFailed(
-                        backend: "vulkan", reason: "no device \(deviceIndex) (\(devices.count) found)")
-                }
-            } catch let error as LlamaError {
-                throw error
-            } catch {
-                throw .backendFailed(backend: "vulkan", reason: "\(error)")
+            let operations = try VulkanOperations(deviceIndex: deviceIndex)
+            let loader = TensorLoader(file: file, operations: operations)
+            try loader.checkTypes(backend: "vulkan")
+            runtime = Runtime(
+                configuration: configuration, operations: operations,
+                graph: try family.graph(configuration, metadata: file.metadata, loader: loader))
+            deviceName = operations.deviceName
+            mappedTensors = []
+        } else {
+            let pool = ThreadPool(threadCount: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+            let products: any Backend
+            switch (backend, chosen) {
+            case (let custom?, _): products = custom
+            case (nil, .blas): products = try BLASBackend(pool: pool)
+            default: products = CPUBackend(pool: pool)
             }
+            let operations = CPUOperations(backend: products, pool: pool)
+            let loader = TensorLoader(file: file, operations: operations)
+            try loader.checkTypes(backend: chosen.rawValue)
+            runtime = Runtime(
+                configuration: configuration, operations: operations,
+                graph: try family.graph(configuration, metadata: file.metadata, loader: loader))
+            deviceName = nil
+            let copied = operations.copiedTensors
+            mappedTensors = file.tensors.filter { !copied.contains($0.name) }
         }
-        if chosen != .vulkan {
-            weights.prepareForCPU(pool: ThreadPool(threadCount: threads ?? ProcessInfo.processInfo.activeProcessorCount))
-        }
-        self.weights = weights
         let c = configuration
         Self.logger.info(
-            "loaded \(path): \(c.blockCount) layers, dim \(c.embeddingLength), \(c.headCount)/\(c.keyValueHeadCount) heads, vocab \(c.vocabularySize), \(weights.byteCount) bytes of weights mapped")
+            "loaded \(path) (\(c.architecture)) on \(chosen): \(c.blockCount) layers, dim \(c.embeddingLength), \(c.headCount)/\(c.keyValueHeadCount) heads, vocab \(c.vocabularySize), \(weightByteCount) bytes of weights")
+    }
+
+    /// Why Vulkan cannot run `file` (a tensor type without shaders), or `nil`.
+    private static func vulkanRefusal(_ file: GGUFFile) -> String? {
+        let supported = VulkanOperations.supportedWeightTypes
+        if let tensor = file.tensors.first(where: { $0.shape.count >= 2 && !supported.contains($0.type) }) {
+            return "it has no shader for tensor '\(tensor.name)' of type \(tensor.type.name)"
+        }
+        return nil
     }
 
     /// Opens the model at `path` without blocking the calling task's executor.
@@ -111,14 +141,17 @@ public final class LlamaModel: Sendable {
         }.value
     }
 
+    /// The `general.architecture` values LlamaSwift runs.
+    public static var supportedArchitectures: [String] { ModelRegistry.architectures }
+
     /// Bytes of weights in the file.
-    public var weightByteCount: Int { weights.byteCount }
+    public var weightByteCount: Int { file.tensors.reduce(0) { $0 + $1.byteCount } }
 
     /// Reads the whole mapped file once (the weights are otherwise read from disk on first use),
     /// reporting the fraction done to `progress`. For progress bars on large models.
     public func preload(progress: ((Double) -> Void)? = nil) {
         // Tensors copied at load are not read from the file again.
-        weights.file.prefetch(weights.file.tensors.filter { !weights.copied.contains($0.name) }, progress: progress)
+        file.prefetch(mappedTensors, progress: progress)
     }
 
     /// A new session with its own KV cache.
@@ -126,9 +159,17 @@ public final class LlamaModel: Sendable {
     /// - Parameters:
     ///   - contextSize: Positions the session can hold (default: the model's context length, at most 4096).
     ///   - batchSize: Prompt tokens evaluated per batch.
-    /// - Throws: ``LlamaError/invalidParameter(name:value:reason:)`` for sizes below 1.
-    public func makeSession(contextSize: Int? = nil, batchSize: Int = 512) throws(LlamaError) -> LlamaSession {
-        LlamaSession(model: self, transformer: try makeForwardPass(contextSize: contextSize, batchSize: batchSize))
+    ///   - cacheType: How the cache stores keys and values (default F16, as llama.cpp).
+    /// - Throws: ``LlamaError/invalidParameter(name:value:reason:)`` for sizes below 1 or a cache
+    ///   type the model or backend cannot use.
+    public func makeSession(contextSize: Int? = nil, batchSize: Int = 512, cacheType: KVCacheType = .f16) throws(LlamaError) -> LlamaSession {
+        let context = try checkedContext(contextSize)
+        guard batchSize >= 1 else {
+            throw .invalidParameter(name: "--batch-size", value: "\(batchSize)", reason: "must be at least 1")
+        }
+        return LlamaSession(
+            model: self, cache: try runtime.makeCache(capacity: context, type: cacheType),
+            batchSize: min(batchSize, context))
     }
 
     /// The logits after each of `tokens`, evaluated from position 0 in a fresh cache: row `i`
@@ -136,9 +177,12 @@ public final class LlamaModel: Sendable {
     ///
     /// - Throws: ``LlamaError/contextOverflow(tokens:contextSize:)`` when the tokens do not fit the
     ///   context, ``LlamaError/invalidToken(id:vocabularySize:)`` for ids outside the vocabulary.
-    public func logits(for tokens: [Int], contextSize: Int? = nil, batchSize: Int = 512) throws(LlamaError) -> [[Float]] {
-        let transformer = try makeForwardPass(contextSize: contextSize ?? max(tokens.count, 1), batchSize: batchSize)
-        return try transformer.logitsOfEveryPosition(tokens)
+    public func logits(
+        for tokens: [Int], contextSize: Int? = nil, batchSize: Int = 512, cacheType: KVCacheType = .f16
+    ) throws(LlamaError) -> [[Float]] {
+        let context = try checkedContext(contextSize ?? max(tokens.count, 1))
+        let cache = try runtime.makeCache(capacity: context, type: cacheType)
+        return try logitsOfEveryPosition(tokens, cache: cache, batchSize: batchSize, workspace: runtime.makeWorkspace())
     }
 
     /// The token ids of `text`.
@@ -150,20 +194,40 @@ public final class LlamaModel: Sendable {
         tokenizer.encode(text, addSpecial: addSpecial, parseSpecial: parseSpecial)
     }
 
-    func makeForwardPass(contextSize: Int?, batchSize: Int) throws(LlamaError) -> any ForwardPass {
+    private func checkedContext(_ contextSize: Int?) throws(LlamaError) -> Int {
         let context = contextSize ?? min(configuration.contextLength, 4096)
         guard context >= 1 else {
             throw .invalidParameter(name: "--ctx-size", value: "\(context)", reason: "must be at least 1")
         }
+        return context
+    }
+
+    /// The ids of `tokens`, checked against the vocabulary.
+    func checkedTokens(_ tokens: [Int]) throws(LlamaError) -> [Int32] {
+        let vocabulary = configuration.vocabularySize
+        return try tokens.map { (id: Int) throws(LlamaError) -> Int32 in
+            guard let narrow = Int32(exactly: id), (0..<vocabulary).contains(id) else {
+                throw .invalidToken(id: id, vocabularySize: vocabulary)
+            }
+            return narrow
+        }
+    }
+
+    /// Evaluates `tokens` from position 0 of `cache` and returns every position's logits.
+    func logitsOfEveryPosition(_ tokens: [Int], cache: any SequenceCache, batchSize: Int, workspace: AnyObject) throws(LlamaError) -> [[Float]] {
+        guard !tokens.isEmpty else { throw .emptyInput }
+        guard tokens.count <= cache.capacity else { throw .contextOverflow(tokens: tokens.count, contextSize: cache.capacity) }
         guard batchSize >= 1 else {
             throw .invalidParameter(name: "--batch-size", value: "\(batchSize)", reason: "must be at least 1")
         }
-        if computeBackend == .vulkan {
-            return try VulkanForwardPass(
-                file: weights.file, configuration: configuration, contextSize: context, deviceIndex: vulkanDeviceIndex)
+        let ids = try checkedTokens(tokens)
+        let vocabulary = configuration.vocabularySize
+        var rows = [Float](repeating: 0, count: tokens.count * vocabulary)
+        try rows.withUnsafeMutableBufferPointer { (buffer) throws(LlamaError) in
+            try runtime.evaluate(
+                [SequenceInput(cache: cache, tokens: ids[...], start: 0, logits: .all(buffer.baseAddress!))],
+                batchSize: batchSize, workspace: workspace)
         }
-        return Transformer(
-            weights: weights, configuration: configuration, backend: backend,
-            contextSize: context, batchSize: min(batchSize, context))
+        return (0..<tokens.count).map { Array(rows[($0 * vocabulary)..<(($0 + 1) * vocabulary)]) }
     }
 }

@@ -1,3 +1,4 @@
+import Jinja
 import LlamaTokenizer
 import Logging
 
@@ -16,21 +17,44 @@ public actor LlamaSession {
     /// Counts and timings of the last generation.
     public private(set) var statistics = GenerationStatistics()
 
-    let transformer: any ForwardPass
+    /// How the cache stores keys and values.
+    public nonisolated let cacheType: KVCacheType
+    /// The keys and values of ``history``, in the backend's memory.
+    let cache: any SequenceCache
+    /// Prompt tokens evaluated per pass.
+    let batchSize: Int
+    /// The session's working memory for its passes.
+    private let workspace: AnyObject
+    /// The logits of the last token evaluated.
+    private var logits: [Float]
     /// The tokens whose keys and values are in the cache, in order.
     var history: [Int32]
     private static let logger = Logger(label: "LlamaSwift.LlamaSession")
 
-    init(model: LlamaModel, transformer: any ForwardPass) {
+    init(model: LlamaModel, cache: any SequenceCache, batchSize: Int) {
         self.model = model
-        self.transformer = transformer
-        contextSize = transformer.contextSize
+        self.cache = cache
+        self.batchSize = batchSize
+        cacheType = cache.type
+        contextSize = cache.capacity
+        workspace = model.runtime.makeWorkspace()
+        logits = [Float](repeating: 0, count: model.configuration.vocabularySize)
         history = []
-        history.reserveCapacity(transformer.contextSize)
+        history.reserveCapacity(cache.capacity)
     }
 
-    /// Bytes of working memory the session holds: its KV cache and activation buffers.
-    public var byteCount: Int { transformer.byteCount }
+    /// Bytes of memory the session's KV cache holds.
+    public var byteCount: Int { cache.byteCount }
+
+    /// Evaluates `tokens` at positions `start...`, keeping their keys and values, and leaves the
+    /// last one's logits in ``logits``.
+    private func evaluate(_ tokens: [Int32], at start: Int) throws(LlamaError) {
+        try logits.withUnsafeMutableBufferPointer { (buffer) throws(LlamaError) in
+            try model.runtime.evaluate(
+                [SequenceInput(cache: cache, tokens: tokens[...], start: start, logits: .last(buffer.baseAddress!))],
+                batchSize: batchSize, workspace: workspace)
+        }
+    }
 
     /// Continues `prompt` (BOS added as the model asks), streaming the generated text.
     ///
@@ -44,17 +68,28 @@ public actor LlamaSession {
         return stream(tokens: tokens, parameters: parameters)
     }
 
-    /// Answers the conversation `messages`, rendered with the model's ``LlamaModel/chatTemplate``,
-    /// streaming the assistant's reply. The stream throws
-    /// ``LlamaError/missingMetadata(key:)`` for `tokenizer.chat_template` when the model has none.
+    /// Answers the conversation `messages`, rendered with `template` (the model's
+    /// ``LlamaModel/chatTemplate`` when `nil`; see ``LlamaModel/chatTemplate(named:)`` and
+    /// ``LlamaModel/chatTemplate(jinja:)`` for others), streaming the assistant's reply.
+    /// `variables` are further template variables (`enable_thinking`, `date_string`, `tools`...).
+    ///
+    /// The stream throws ``LlamaError/chatTemplateFailed(_:)`` with the template's message when it
+    /// raises (roles not alternating, say), and ``LlamaError/missingMetadata(key:)`` for
+    /// `tokenizer.chat_template` when no template is given and the model has none.
     public nonisolated func chat(
-        messages: [ChatMessage], parameters: GenerationParameters = GenerationParameters()
+        messages: [ChatMessage], parameters: GenerationParameters = GenerationParameters(),
+        template: ChatTemplate? = nil, variables: [String: Value] = [:]
     ) -> AsyncThrowingStream<String, Error> {
-        guard let template = model.chatTemplate else {
+        guard let template = template ?? model.chatTemplate else {
             return AsyncThrowingStream { $0.finish(throwing: LlamaError.missingMetadata(key: "tokenizer.chat_template")) }
         }
-        let prompt = template.render(messages, addGenerationPrompt: true)
-        return stream(tokens: model.tokenize(prompt, addSpecial: true, parseSpecial: true), parameters: parameters)
+        let prompt: String
+        do {
+            prompt = try template.render(messages, addGenerationPrompt: true, variables: variables)
+        } catch {
+            return AsyncThrowingStream { $0.finish(throwing: LlamaError.chatTemplateFailed(error.description)) }
+        }
+        return stream(tokens: model.tokenizeChatPrompt(prompt), parameters: parameters)
     }
 
     /// The logits after each of `tokens`, evaluated from position 0 (the cache is cleared
@@ -62,8 +97,9 @@ public actor LlamaSession {
     /// last row.
     public func logits(for tokens: [Int], lastOnly: Bool = false) throws(LlamaError) -> [[Float]] {
         history.removeAll(keepingCapacity: true)
-        let rows = try transformer.logitsOfEveryPosition(tokens)
+        let rows = try model.logitsOfEveryPosition(tokens, cache: cache, batchSize: batchSize, workspace: workspace)
         history = tokens.map { Int32(truncatingIfNeeded: $0) }
+        logits = rows[rows.count - 1]
         return lastOnly ? [rows[rows.count - 1]] : rows
     }
 
@@ -77,14 +113,10 @@ public actor LlamaSession {
         guard history.count + tokens.count <= contextSize else {
             throw .contextOverflow(tokens: history.count + tokens.count, contextSize: contextSize)
         }
-        let vocabulary = model.configuration.vocabularySize
-        let ids = try tokens.map { (id: Int) throws(LlamaError) -> Int32 in
-            guard (0..<vocabulary).contains(id) else { throw .invalidToken(id: id, vocabularySize: vocabulary) }
-            return Int32(id)
-        }
-        try transformer.evaluate(ids[...], at: history.count, output: .last)
+        let ids = try model.checkedTokens(tokens)
+        try evaluate(ids, at: history.count)
         history.append(contentsOf: ids)
-        return Array(transformer.logits)
+        return logits
     }
 
     /// Forgets every cached token.
@@ -124,7 +156,7 @@ public actor LlamaSession {
         history.removeSubrange(reused...)
         let fresh = prompt[reused...].map { Int32($0) }
         let promptStart = clock.now
-        try transformer.evaluate(fresh[...], at: reused, output: .last)
+        try evaluate(fresh, at: reused)
         history.append(contentsOf: fresh)
         statistics.promptTokens = fresh.count
         statistics.promptSeconds = (clock.now - promptStart) / .seconds(1)
@@ -136,7 +168,7 @@ public actor LlamaSession {
         defer { statistics.generationSeconds = (clock.now - generationStart) / .seconds(1) }
         while parameters.maxTokens < 0 || statistics.generatedTokens < parameters.maxTokens {
             if Task.isCancelled { return }
-            let token = sampler.sample(logits: transformer.logits, history: history[...])
+            let token = sampler.sample(logits: &logits, history: history[...])
             if model.tokenizer.isEndOfGeneration(Int(token)) { break }
             statistics.generatedTokens += 1
             let (text, stopped) = stops.append(decoder.append(Int(token)))
@@ -144,7 +176,7 @@ public actor LlamaSession {
             if stopped { return }
             let done = statistics.generatedTokens == parameters.maxTokens || history.count == contextSize
             if done { break }
-            try transformer.evaluate([token], at: history.count, output: .last)
+            try evaluate([token], at: history.count)
             history.append(token)
         }
         if history.count == contextSize {

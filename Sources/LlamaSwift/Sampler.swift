@@ -21,6 +21,11 @@ final class Sampler {
         counts = Array(repeating: 0, count: vocabularySize)
     }
 
+    /// The chosen token from a row of logits held in an array (modified as below).
+    func sample(logits: inout [Float], history: ArraySlice<Int32>) -> Int32 {
+        logits.withUnsafeMutableBufferPointer { sample(logits: $0, history: history) }
+    }
+
     /// The chosen token. `logits` is modified (penalties are applied in place); `history` holds
     /// every token seen so far, the newest last.
     func sample(logits: UnsafeMutableBufferPointer<Float>, history: ArraySlice<Int32>) -> Int32 {

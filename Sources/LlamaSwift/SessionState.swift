@@ -1,50 +1,49 @@
 import Foundation
 
 /// Saving and restoring what a session has evaluated, so that a long prompt (a system prompt, a
-/// document) is processed once and reloaded later in a fraction of the time.
+/// document) is processed once and reloaded later in a fraction of the time. It works the same
+/// on every backend: the cache's bytes are written in one canonical order.
 ///
 /// The file is versioned binary, little-endian:
 ///
 /// | bytes | field |
 /// | --- | --- |
 /// | 8 | magic `LSWSTATE` |
-/// | 4 | format version (1) |
-/// | 4, 4 | layers, key/value width per position |
+/// | 4 | format version (2) |
+/// | 4, 4, 4 | layers, key/value heads, head width |
+/// | 4 | cache type: 0 F16, 1 Q8_0, 2 F32 |
 /// | 4 | token count `n` |
 /// | 8 | model fingerprint: a hash of the hyper-parameters and every tensor's name, type, shape and first bytes |
 /// | 4 × n | the tokens, `Int32` |
-/// | 4 × n × width, per layer | the keys of positions `0..<n`, then the values, layer after layer, `Float` |
+/// | per layer | the keys, then the values, of positions `0..<n`, head after head, in the cache type |
 /// | 8 | a hash of everything before it |
 ///
-/// A file written for another model, with another format version, or cut short or altered is
-/// refused with a ``SessionStateError`` and the session is left as it was.
+/// A file written for another model or cache type, with another format version, or cut short or
+/// altered is refused with a ``SessionStateError`` and the session is left as it was.
 extension LlamaSession {
     /// The tokens whose keys and values the session holds.
     public var cachedTokens: [Int] { history.map(Int.init) }
 
-    /// Writes the session's tokens and their keys and values to `path`, replacing any file there.
+    /// Writes the session's tokens and their keys and values to `path`, replacing any file there
+    /// (written to a temporary file and renamed, so an interrupted save leaves the old file).
     ///
-    /// - Throws: ``SessionStateError/io(path:reason:)`` when the file cannot be written,
-    ///   ``SessionStateError/unsupportedBackend`` when the cache is not in host memory.
+    /// - Throws: ``SessionStateError/io(path:reason:)`` when the file cannot be written or the
+    ///   cache cannot be read back from its device.
     public func saveState(to path: String) throws(SessionStateError) {
-        let cache = try hostCache()
-        let layout = SessionStateLayout(model: model, tokenCount: history.count)
+        let layout = SessionStateLayout(model: model, cacheType: cacheType, tokenCount: history.count)
+        let cacheBytes: [UInt8]
+        do { cacheBytes = try cache.export(count: history.count) } catch {
+            throw .io(path: path, reason: "reading the cache: \(error)")
+        }
         var data = Data(capacity: layout.fileSize)
         data.append(contentsOf: SessionStateLayout.magic)
-        for field in [SessionStateLayout.version, UInt32(layout.layers), UInt32(layout.width), UInt32(history.count)] {
+        for field in [SessionStateLayout.version, UInt32(layout.layers), UInt32(layout.heads), UInt32(layout.headDimension),
+                      layout.typeCode, UInt32(history.count)] {
             data.appendLittleEndian(field)
         }
         data.appendLittleEndian(layout.fingerprint)
         for token in history { data.appendLittleEndian(UInt32(bitPattern: token)) }
-        let rowBytes = layout.width * MemoryLayout<Float>.size
-        for layer in 0..<layout.layers {
-            for position in 0..<history.count {
-                data.append(contentsOf: UnsafeRawBufferPointer(start: cache.keys(layer: layer, position: position), count: rowBytes))
-            }
-            for position in 0..<history.count {
-                data.append(contentsOf: UnsafeRawBufferPointer(start: cache.values(layer: layer, position: position), count: rowBytes))
-            }
-        }
+        data.append(contentsOf: cacheBytes)
         data.appendLittleEndian(SessionStateLayout.checksum(data))
         do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
             throw .io(path: path, reason: error.localizedDescription)
@@ -56,24 +55,25 @@ extension LlamaSession {
     /// A later ``generate(prompt:parameters:)`` whose prompt starts with the restored tokens
     /// evaluates only the rest.
     /// - Throws: ``SessionStateError`` when the file cannot be read, is not a state file, has
-    ///   another version, was written for another model, is truncated or corrupt, or holds more
-    ///   tokens than the session's context; or when the cache is not in host memory.
+    ///   another version, was written for another model or cache type, is truncated or corrupt,
+    ///   or holds more tokens than the session's context.
     @discardableResult
     public func restoreState(from path: String) throws(SessionStateError) -> Int {
-        let cache = try hostCache()
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe) } catch {
             throw .io(path: path, reason: error.localizedDescription)
         }
         let headerSize = SessionStateLayout.headerSize
         guard data.count >= 8, data.prefix(8).elementsEqual(SessionStateLayout.magic) else { throw .notAStateFile(path: path) }
-        guard data.count >= headerSize else { throw .truncated(path: path) }
+        guard data.count >= 12 else { throw .truncated(path: path) }
         let version: UInt32 = data.littleEndian(at: 8)
         guard version == SessionStateLayout.version else { throw .unsupportedVersion(path: path, version: version) }
-        let tokenCount = Int(data.littleEndian(at: 20) as UInt32)
-        let layout = SessionStateLayout(model: model, tokenCount: tokenCount)
-        let layers = Int(data.littleEndian(at: 12) as UInt32), width = Int(data.littleEndian(at: 16) as UInt32)
-        guard layers == layout.layers, width == layout.width, data.littleEndian(at: 24) == layout.fingerprint else {
+        guard data.count >= headerSize else { throw .truncated(path: path) }
+        let tokenCount = Int(data.littleEndian(at: 28) as UInt32)
+        let layout = SessionStateLayout(model: model, cacheType: cacheType, tokenCount: tokenCount)
+        let fields: [UInt32] = [12, 16, 20, 24].map { data.littleEndian(at: $0) }
+        guard fields == [UInt32(layout.layers), UInt32(layout.heads), UInt32(layout.headDimension), layout.typeCode],
+              data.littleEndian(at: 32) == layout.fingerprint else {
             throw .modelMismatch(path: path)
         }
         guard data.count >= layout.fileSize else { throw .truncated(path: path) }
@@ -89,51 +89,38 @@ extension LlamaSession {
         if let bad = tokens.first(where: { $0 < 0 || Int($0) >= vocabulary }) {
             throw .corrupt(path: path, reason: "token \(bad) is outside the vocabulary (0..<\(vocabulary))")
         }
-        let rowBytes = width * MemoryLayout<Float>.size
-        data.withUnsafeBytes { bytes in
-            var offset = headerSize + 4 * tokenCount
-            for layer in 0..<layers {
-                for position in 0..<tokenCount {
-                    UnsafeMutableRawPointer(cache.keys(layer: layer, position: position))
-                        .copyMemory(from: bytes.baseAddress! + offset, byteCount: rowBytes)
-                    offset += rowBytes
-                }
-                for position in 0..<tokenCount {
-                    UnsafeMutableRawPointer(cache.values(layer: layer, position: position))
-                        .copyMemory(from: bytes.baseAddress! + offset, byteCount: rowBytes)
-                    offset += rowBytes
-                }
-            }
+        let start = headerSize + 4 * tokenCount
+        do { try cache.restore(Array(data[start..<(layout.fileSize - 8)]), count: tokenCount) } catch {
+            throw .io(path: path, reason: "writing the cache: \(error)")
         }
         history = tokens
         return tokenCount
     }
-
-    /// The KV cache of the CPU forward pass; other engines keep theirs on the device.
-    private func hostCache() throws(SessionStateError) -> KeyValueCache {
-        guard let cpu = transformer as? Transformer else { throw .unsupportedBackend }
-        return cpu.cache
-    }
 }
 
-/// Sizes and identity of a state file for one model.
+/// Sizes and identity of a state file for one model and cache type.
 struct SessionStateLayout {
     static let magic = Array("LSWSTATE".utf8)
-    static let version: UInt32 = 1
-    /// Magic, version, layers, width, token count, fingerprint.
-    static let headerSize = 32
+    static let version: UInt32 = 2
+    /// Magic, version, layers, heads, head width, cache type, token count, fingerprint.
+    static let headerSize = 40
 
     let layers: Int
-    let width: Int
+    let heads: Int
+    let headDimension: Int
+    let typeCode: UInt32
     let fingerprint: UInt64
     let fileSize: Int
 
-    init(model: LlamaModel, tokenCount: Int) {
+    init(model: LlamaModel, cacheType: KVCacheType, tokenCount: Int) {
         let c = model.configuration
         layers = c.blockCount
-        width = c.keyValueDimension
+        heads = c.keyValueHeadCount
+        headDimension = c.headDimension
+        typeCode = UInt32(KVCacheType.allCases.firstIndex(of: cacheType)!)
         fingerprint = Self.fingerprint(of: model)
-        fileSize = Self.headerSize + 4 * tokenCount + 2 * layers * tokenCount * width * MemoryLayout<Float>.size + 8
+        let cacheBytes = 2 * layers * heads * cacheType.byteCount(elements: headDimension) * tokenCount
+        fileSize = Self.headerSize + 4 * tokenCount + cacheBytes + 8
     }
 
     /// A hash of the hyper-parameters and of every tensor's name, type, shape and first 64 bytes,
@@ -141,14 +128,14 @@ struct SessionStateLayout {
     static func fingerprint(of model: LlamaModel) -> UInt64 {
         let c = model.configuration
         var hasher = StableHasher()
-        hasher.combine("llama")
+        hasher.combine(c.architecture)
         for value in [c.embeddingLength, c.blockCount, c.feedForwardLength, c.headCount, c.keyValueHeadCount,
-                      c.ropeDimensionCount, c.vocabularySize] {
+                      c.headDimension, c.ropeDimensionCount, c.vocabularySize] {
             hasher.combine(UInt64(value))
         }
         hasher.combine(UInt64(c.ropeFrequencyBase.bitPattern))
         hasher.combine(UInt64(c.rmsNormEpsilon.bitPattern))
-        let file = model.weights.file
+        let file = model.file
         for info in file.tensors {
             hasher.combine(info.name)
             hasher.combine(info.type.name)

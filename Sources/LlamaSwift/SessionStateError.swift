@@ -14,8 +14,6 @@ public enum SessionStateError: Error, Sendable, Equatable, CustomStringConvertib
     case corrupt(path: String, reason: String)
     /// The state holds more tokens than the session's context.
     case doesNotFit(tokens: Int, contextSize: Int)
-    /// The session's forward pass keeps its cache outside host memory (a GPU engine).
-    case unsupportedBackend
 
     public var description: String {
         switch self {
@@ -33,8 +31,6 @@ public enum SessionStateError: Error, Sendable, Equatable, CustomStringConvertib
             "\(path) is corrupt: \(reason)"
         case .doesNotFit(let tokens, let contextSize):
             "the saved state holds \(tokens) tokens, more than the session's context of \(contextSize)"
-        case .unsupportedBackend:
-            "session state can be saved and restored only with the CPU forward pass"
         }
     }
 }

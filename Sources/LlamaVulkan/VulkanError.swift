@@ -11,7 +11,7 @@ public enum VulkanError: Error, Sendable, Equatable, CustomStringConvertible {
     case instanceUnavailable(result: Int32)
     /// The instance lists no device with a compute queue.
     case noDevice
-    /// `deviceIndex` does not name one of ``VulkanForward/availableDevices()``.
+    /// `deviceIndex` does not name one of ``VulkanCompute/availableDevices()``.
     case deviceIndexOutOfRange(index: Int, count: Int)
     /// The model, KV cache and work buffers do not fit in the device's memory.
     case insufficientMemory(device: String, neededBytes: Int, availableBytes: Int)

@@ -23,8 +23,24 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .customLong("device"), help: "Vulkan device index (default: the best device).")
     var device: Int?
 
+    @Option(name: [.customLong("cache-type-k"), .customLong("ctk", withSingleDash: true)],
+            help: "How the KV cache stores keys: f16, q8_0 or f32 (Vulkan: f16).")
+    var cacheTypeK: KVCacheType = .f16
+
+    @Option(name: [.customLong("cache-type-v"), .customLong("ctv", withSingleDash: true)],
+            help: "How the KV cache stores values; the same as the keys' (one type for both).")
+    var cacheTypeV: KVCacheType?
+
     @Flag(name: .long, help: "Log the library's informational messages to stderr.")
     var verbose = false
+
+    /// The cache type `--cache-type-k` and `--cache-type-v` name together.
+    func cacheType() throws -> KVCacheType {
+        if let cacheTypeV, cacheTypeV != cacheTypeK {
+            throw ValidationError("--cache-type-v \(cacheTypeV) differs from --cache-type-k \(cacheTypeK): keys and values share one type")
+        }
+        return cacheTypeK
+    }
 
     /// The model path: `--model`, else the stories260K fixture from the usual places.
     func resolvedModelPath() throws -> String {
@@ -47,14 +63,12 @@ struct ModelOptions: ParsableArguments {
             return handler
         }
         let start = ContinuousClock.now
-        var chosen = backend
-        if chosen == .auto {
-            let (resolved, reason) = ComputeBackend.resolveAuto()
-            FileHandle.standardError.write(Data("llama-swift: backend \(resolved): \(reason)\n".utf8))
-            chosen = resolved
-        }
+        let cacheType = try cacheType()
         let model = try await LlamaModel.load(
-            path: try resolvedModelPath(), threads: threads, computeBackend: chosen, deviceIndex: device)
+            path: try resolvedModelPath(), threads: threads, computeBackend: backend, deviceIndex: device)
+        if let reason = model.backendChoice {
+            FileHandle.standardError.write(Data("llama-swift: backend \(model.computeBackend): \(reason)\n".utf8))
+        }
         if isatty(STDERR_FILENO) != 0, model.weightByteCount >= Self.progressThreshold {
             // Read the weights now, behind a progress line, rather than stall on the first token.
             var shown = -1
@@ -67,9 +81,10 @@ struct ModelOptions: ParsableArguments {
             FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
         }
         let session = try model.makeSession(
-            contextSize: contextSize == 0 ? nil : contextSize, batchSize: batchSize)
+            contextSize: contextSize == 0 ? nil : contextSize, batchSize: batchSize, cacheType: cacheType)
         return (model, session, (ContinuousClock.now - start) / .seconds(1))
     }
 }
 
 extension ComputeBackend: ExpressibleByArgument {}
+extension KVCacheType: ExpressibleByArgument {}

@@ -16,6 +16,8 @@ struct ReferenceOutputs: Decodable {
         let greedyText: String
         /// The ids of the 10 largest logits at every position of `tokens + greedyTokens`.
         let sequenceTop10: [[Int]]
+        /// The values of those logits (the newer references only).
+        let sequenceTop10Logits: [[Float]]?
 
         enum CodingKeys: String, CodingKey {
             case prompt, tokens, logits
@@ -23,6 +25,7 @@ struct ReferenceOutputs: Decodable {
             case greedyTokens = "greedy_tokens"
             case greedyText = "greedy_text"
             case sequenceTop10 = "sequence_top10"
+            case sequenceTop10Logits = "sequence_top10_logits"
         }
     }
 

@@ -35,27 +35,26 @@ import Testing
         let library = ShaderLibrary(device: device)
         let recorder = try CommandRecorder(device: device, maxDispatches: 1)
         let rows = 5, heads = 3, headDimension = 16, startPosition = 40
-        let h = VulkanHyperparameters(
-            embeddingLength: heads * headDimension, layerCount: 1, headCount: heads, headCountKV: heads, feedForwardLength: 1,
-            ropeDimensionCount: 12, ropeFreqBase: 10000, rmsEpsilon: 1e-5, vocabularySize: 1, tiedOutput: true
-        )
+        let ropeDimensions = 12
         var rng = SeededGenerator(seed: 12)
         let factors = withFactors ? rng.floats(6, in: 1...8) : nil
-        let frequency = ForwardEngine.ropeFrequencies(h, factors: factors)
+        let frequency = (0..<(ropeDimensions / 2)).map { i in
+            Float(pow(10000, -2 * Double(i) / Double(ropeDimensions)) / Double(factors?[i] ?? 1))
+        }
         let x = rng.floats(rows * heads * headDimension)
         let data = try VulkanBuffer(device: device, values: x)
         let frequencies = try VulkanBuffer(device: device, values: frequency)
         try recorder.run { (encoder: CommandEncoder) throws(VulkanError) in
             try library.rope(
                 encoder, data: data, frequencies: frequencies, rows: rows, heads: heads, headDimension: headDimension,
-                ropeDimensions: h.ropeDimensionCount, startPosition: startPosition
+                ropeDimensions: ropeDimensions, startPosition: startPosition
             )
         }
         var expected = x
         for t in 0..<rows {
             for head in 0..<heads {
-                for i in 0..<(h.ropeDimensionCount / 2) {
-                    var theta = Double(startPosition + t) * pow(10000, -2 * Double(i) / Double(h.ropeDimensionCount))
+                for i in 0..<(ropeDimensions / 2) {
+                    var theta = Double(startPosition + t) * pow(10000, -2 * Double(i) / Double(ropeDimensions))
                     theta /= Double(factors?[i] ?? 1)
                     let index = (t * heads + head) * headDimension + 2 * i
                     let x0 = Double(x[index]), x1 = Double(x[index + 1])

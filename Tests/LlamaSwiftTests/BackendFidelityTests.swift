@@ -1,0 +1,100 @@
+import FixtureSupport
+import Foundation
+import GGUF
+import LlamaSwift
+import Testing
+
+/// The model fixtures against llama.cpp's reference outputs, through ``LlamaSession`` on every
+/// backend, all with the default F16 KV cache: one test body (``check(_:on:cacheType:)``), run by
+/// one test per backend so that a backend this build or machine lacks is skipped by name.
+@Suite(.serialized) struct BackendFidelityTests {
+    /// (model fixture, reference name): stories260K (all F32), the tiny LLaMA-architecture files
+    /// quantized by llama.cpp, and SmolLM2-135M-Instruct (Q4_1 + Q8_0).
+    static let models = [
+        ("stories260K.gguf", "stories260K"),
+        ("synthetic/tiny-llama2-Q4_0.gguf", "tiny-llama2-Q4_0"),
+        ("synthetic/tiny-llama2-Q5_K_M.gguf", "tiny-llama2-Q5_K_M"),
+        ("synthetic/tiny-llama2-Q6_K.gguf", "tiny-llama2-Q6_K"),
+        ("synthetic/tiny-llama3-Q4_0.gguf", "tiny-llama3-Q4_0"),
+        ("synthetic/tiny-mistral-Q4_0.gguf", "tiny-mistral-Q4_0"),
+        ("synthetic/tiny-mistral-Q8_0.gguf", "tiny-mistral-Q8_0"),
+        ("synthetic/tiny-mistral-Q4_K_M.gguf", "tiny-mistral-Q4_K_M"),
+        ("SmolLM2-135M-Instruct.Q4_1.gguf", "smollm2-135m-instruct-q4_1"),
+    ]
+
+    @Test("cpu", arguments: models)
+    func cpu(fixture: String, name: String) async throws {
+        try await check(fixture, name, on: .cpu)
+    }
+
+    @Test("blas", .enabled(if: ComputeBackend.isAvailable(.blas), "built without the BLAS trait"), arguments: models)
+    func blas(fixture: String, name: String) async throws {
+        try await check(fixture, name, on: .blas)
+    }
+
+    @Test("vulkan", .enabled(if: ComputeBackend.isAvailable(.vulkan), "no Vulkan device (or built without the Vulkan trait)"), arguments: models)
+    func vulkan(fixture: String, name: String) async throws {
+        try await check(fixture, name, on: .vulkan)
+    }
+
+    /// The quantized checks again with the Q8_0 cache (a quarter of F32's bytes plus scales).
+    @Test("cpu, Q8_0 cache", arguments: models.dropFirst())
+    func cpuWithQ8Cache(fixture: String, name: String) async throws {
+        try await check(fixture, name, on: .cpu, cacheType: .q8_0)
+    }
+
+    /// The shared body. stories260K: logits within 0.02 of llama.cpp's at every position and
+    /// the same greedy text. The others, teacher-forced over the prompt and llama.cpp's greedy
+    /// continuation: argmax agreement at 90% of positions or more and llama.cpp's top-1 in our top 3,
+    /// either counting a near-tie (llama.cpp's top-1 within 0.05 of ours) as agreeing, last prompt row's cosine at
+    /// least 0.998. A backend without kernels for one of the file's types must refuse it at load,
+    /// naming the tensor.
+    func check(_ fixture: String, _ name: String, on backend: ComputeBackend, cacheType: KVCacheType = .f16) async throws {
+        guard let path = try Fixtures.require(fixture), let reference = try ReferenceOutputs.load(name) else { return }
+        let file = try GGUFFile(path: path)
+        let lacking = file.tensors.first { $0.shape.count >= 2 && !backend.supportedWeightTypes.contains($0.type) }
+        if let lacking {
+            #expect(throws: LlamaError.unsupportedOnBackend(
+                backend: backend.rawValue, tensor: lacking.name, type: lacking.type.name,
+                supported: GGMLType.allCases.filter(backend.supportedWeightTypes.contains).map(\.name))) {
+                try LlamaModel(path: path, threads: 2, computeBackend: backend)
+            }
+            return
+        }
+        let model = try LlamaModel(path: path, threads: 2, computeBackend: backend)
+        #expect(model.computeBackend == backend)
+        for c in reference.cases {
+            #expect(model.tokenize(c.prompt, parseSpecial: reference.parseSpecial) == c.tokens, "\(name): tokens of '\(c.prompt)'")
+            let session = try model.makeSession(contextSize: 256, cacheType: cacheType)
+            if let expected = c.logits {
+                let rows = try await session.logits(for: c.tokens)
+                #expect(rows.count == expected.count)
+                for (position, (row, referenceRow)) in zip(rows, expected).enumerated() {
+                    let worst = zip(row, referenceRow).map { abs($0 - $1) }.max() ?? .infinity
+                    #expect(worst <= 0.02, "\(name) '\(c.prompt)' position \(position): max |Δlogit| \(worst)")
+                }
+                var text = ""
+                let greedy = session.generate(prompt: c.prompt, parameters: .greedy(maxTokens: c.greedyTokens.count))
+                for try await piece in greedy { text += piece }
+                #expect(text == c.greedyText, "\(name) '\(c.prompt)'")
+                continue
+            }
+            let sequence = c.tokens + c.greedyTokens
+            let rows = try await session.logits(for: sequence)
+            try #require(rows.count == c.sequenceTop10.count)
+            var agreeing = 0
+            for (position, (row, top10)) in zip(rows, c.sequenceTop10).enumerated() {
+                let ours = argmax(row)
+                let nearTie = row[ours] - row[top10[0]] <= 0.05
+                // A near-tie agrees too: random weights make flat rows, and 8-bit keys and
+                // values (the Q8_0 cache) move logits by a few hundredths.
+                if ours == top10[0] || nearTie { agreeing += 1 }
+                #expect(topIndices(row, 3).contains(top10[0]) || nearTie,
+                        "\(name) position \(position): llama.cpp's top-1 \(top10[0]) not in our top 3")
+            }
+            #expect(Double(agreeing) >= 0.9 * Double(rows.count), "\(name) '\(c.prompt)': argmax agrees at \(agreeing)/\(rows.count)")
+            let similarity = cosine(rows[c.tokens.count - 1], c.lastLogits)
+            #expect(similarity >= 0.998, "\(name) '\(c.prompt)': cosine of the last prompt row \(similarity)")
+        }
+    }
+}
