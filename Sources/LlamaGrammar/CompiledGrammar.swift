@@ -42,7 +42,7 @@ public struct CompiledGrammar: Sendable {
     /// - Throws: ``GrammarError/leftRecursion(rule:)`` naming a rule of the text,
     ///   ``GrammarError/emptyLanguage(rule:)`` when `root` matches no string.
     public init(_ grammar: Grammar, limits: GrammarLimits = GrammarLimits()) throws(GrammarError) {
-        var lowering = Lowering(grammar)
+        let lowering = Lowering(grammar)
         let rules = lowering.rules
         try Self.rejectLeftRecursion(rules)
         let pruned = Self.pruneUnproductive(rules)

@@ -41,8 +41,9 @@ public struct GrammarMatcher {
     public var mustEnd: Bool {
         guard !isFinished else { return true }
         guard isComplete else { return false }
-        for byte in 0...UInt8.max where (try? engine.next(state, byte)) ?? MatcherEngine.dead != MatcherEngine.dead {
-            return false
+        for byte in 0...UInt8.max {
+            let next = (try? engine.next(state, byte)) ?? MatcherEngine.dead
+            if next != MatcherEngine.dead { return false }
         }
         return true
     }

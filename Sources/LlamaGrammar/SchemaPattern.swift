@@ -112,7 +112,7 @@ struct SchemaPattern {
         case ".":
             return Self.content(of: [0x20...0x10FFFF], negated: false, dropControls: true)
         case "\\":
-            return try parseEscape(inClass: false).grammar
+            return try parseEscape().grammar
         case "^":
             throw unsupported("'^' after the start")
         case "*", "+", "?", "{":
@@ -144,7 +144,7 @@ struct SchemaPattern {
     private static let word: [ClosedRange<UInt32>] = [0x30...0x39, 0x41...0x5A, 0x5F...0x5F, 0x61...0x7A]
     private static let space: [ClosedRange<UInt32>] = [0x09...0x0D, 0x20...0x20]
 
-    private mutating func parseEscape(inClass: Bool) throws(GrammarError) -> Escape {
+    private mutating func parseEscape() throws(GrammarError) -> Escape {
         guard index < text.count else { throw unsupported("'\\' at the end") }
         let e = text[index]
         index += 1
@@ -190,7 +190,7 @@ struct SchemaPattern {
             let low: UInt32
             if text[index] == "\\" {
                 index += 1
-                switch try parseEscape(inClass: true) {
+                switch try parseEscape() {
                 case .scalar(let c): low = c.value
                 case .set(let set, let setNegated):
                     guard !setNegated else { throw unsupported("a negated escape inside a class") }
@@ -206,7 +206,7 @@ struct SchemaPattern {
                 index += 1
                 if text[index] == "\\" {
                     index += 1
-                    guard case .scalar(let c) = try parseEscape(inClass: true) else { throw unsupported("a class as a range end") }
+                    guard case .scalar(let c) = try parseEscape() else { throw unsupported("a class as a range end") }
                     high = c.value
                 } else {
                     high = text[index].value
