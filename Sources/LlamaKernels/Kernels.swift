@@ -7,7 +7,7 @@ import GGUF
 ///
 /// ```swift
 /// let file = try GGUFFile(path: "model.gguf")
-/// let info = try file.tensor(named: "blk.0.attn_q.weight")
+/// let info = try file.tensor(named: name)   // a matrix of the file
 /// let wq = try WeightMatrix(type: info.type, rows: info.rowCount, columns: info.rowLength,
 ///                           bytes: file.data(for: info))
 /// let pool = ThreadPool()                       // once, for the whole model

@@ -71,7 +71,9 @@ import LlamaSwift
         guard let source = try Fixtures.require("stories260K.gguf") else { return }
         let path = try writeVariant(of: source, retype: ["blk.0.attn_q.weight": .iq4_NL])
         defer { try? FileManager.default.removeItem(atPath: path) }
-        #expect(throws: LlamaError.unsupportedTensorType(tensor: "blk.0.attn_q.weight", type: "IQ4_NL")) {
+        let supported = GGMLType.allCases.filter(ComputeBackend.cpu.supportedWeightTypes.contains).map(\.name)
+        #expect(throws: LlamaError.unsupportedOnBackend(
+            backend: "cpu", tensor: "blk.0.attn_q.weight", type: "IQ4_NL", supported: supported)) {
             try LlamaModel(path: path)
         }
     }
