@@ -125,8 +125,8 @@ public final class LlamaModel: Sendable {
 
     /// Why Vulkan cannot run `file` (a tensor type without shaders), or `nil`.
     private static func vulkanRefusal(_ file: GGUFFile) -> String? {
-        let supported = VulkanOperations.supportedWeightTypes
-        if let tensor = file.tensors.first(where: { $0.shape.count >= 2 && !supported.contains($0.type) }) {
+        let supported = ComputeBackend.vulkan.supportedWeightTypes
+        if let tensor = TensorLoader<VulkanOperations>.firstUnsupportedMatrix(of: file, supported: supported) {
             return "it has no shader for tensor '\(tensor.name)' of type \(tensor.type.name)"
         }
         return nil

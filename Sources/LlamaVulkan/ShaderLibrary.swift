@@ -7,9 +7,6 @@ final class ShaderLibrary {
     let device: VulkanDevice
     private var pipelines: [String: ComputePipeline] = [:]
 
-    /// Weight types the matmul and embedding shaders read.
-    static let supportedTypes: Set<GGMLType> = [.f32, .f16, .q4_0, .q8_0, .q5_K, .q6_K]
-
     /// Rows of activations per matmul workgroup (`TILE` in matmul.comp).
     static let matmulTile = 8
     /// Weight rows per matmul workgroup (`ROWS` in matmul.comp).

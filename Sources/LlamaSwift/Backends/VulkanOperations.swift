@@ -15,11 +15,8 @@ struct VulkanRotations {
 /// A pass holds one sequence (``maximumSpans``): several sequences evaluated together run one
 /// pass each.
 final class VulkanOperations: ModelOperations, @unchecked Sendable {
-    /// Weight types the device's shaders read.
-    static var supportedWeightTypes: Set<GGMLType> { VulkanCompute.weightTypes }
-
     let compute: VulkanCompute
-    var supportedTypes: Set<GGMLType> { Self.supportedWeightTypes }
+    var supportedTypes: Set<GGMLType> { VulkanCompute.weightTypes }
     let maximumSpans = 1
     var deviceName: String { compute.deviceName }
 

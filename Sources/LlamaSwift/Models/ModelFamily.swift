@@ -76,11 +76,16 @@ struct TensorLoader<Ops: ModelOperations> {
     ///   first tensor the backend cannot run.
     func checkTypes(backend: String) throws(LlamaError) {
         let supported = operations.supportedTypes
-        for info in file.tensors where info.shape.count >= 2 && !supported.contains(info.type) {
+        if let info = Self.firstUnsupportedMatrix(of: file, supported: supported) {
             throw .unsupportedOnBackend(
                 backend: backend, tensor: info.name, type: info.type.name,
                 supported: GGMLType.allCases.filter(supported.contains).map(\.name))
         }
+    }
+
+    /// The first matrix of `file` whose type is not in `supported`, if any.
+    static func firstUnsupportedMatrix(of file: GGUFFile, supported: Set<GGMLType>) -> GGUFTensorInfo? {
+        file.tensors.first { $0.shape.count >= 2 && !supported.contains($0.type) }
     }
 
     /// Whether the file has `name`.
