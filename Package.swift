@@ -151,6 +151,6 @@ let package = Package(
             swiftSettings: [.define("LLAMA_VULKAN", .when(traits: ["Vulkan"]))]
         ),
         // Runs the built executables; depending on them makes `swift test` build them first.
-        .testTarget(name: "ToolTests", dependencies: ["FixtureSupport", "GGUF", "Jinja", "gguf-inspect", "llama-swift"]),
+        .testTarget(name: "ToolTests", dependencies: ["FixtureSupport", "GGUF", "Jinja", "LlamaSwift", "gguf-inspect", "llama-swift"]),
     ]
 )

@@ -144,6 +144,11 @@ public final class LlamaModel: Sendable {
     /// The `general.architecture` values LlamaSwift runs.
     public static var supportedArchitectures: [String] { ModelRegistry.architectures }
 
+    /// Bytes of device memory the model's backend holds now: its weights, uploaded once, and the
+    /// caches and working buffers of its live sessions. `nil` on the CPU backends, which compute in
+    /// host memory.
+    public var deviceMemoryBytes: Int? { runtime.deviceBytes }
+
     /// Bytes of weights in the file.
     public var weightByteCount: Int { file.tensors.reduce(0) { $0 + $1.byteCount } }
 

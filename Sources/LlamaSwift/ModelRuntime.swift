@@ -22,6 +22,8 @@ struct SequenceInput {
 /// decoders run on. It holds the weights once, however many sequences use them.
 protocol ModelRuntime: AnyObject, Sendable {
     var configuration: ModelConfiguration { get }
+    /// Bytes of device memory held by the backend, `nil` for the CPU.
+    var deviceBytes: Int? { get }
     /// A new, empty KV cache for one sequence.
     func makeCache(capacity: Int, type: KVCacheType) throws(LlamaError) -> any SequenceCache
     /// Working memory for one caller's evaluations (not to be used by two at once).
@@ -50,6 +52,8 @@ final class Runtime<Ops: ModelOperations>: ModelRuntime, @unchecked Sendable {
     }
 
     func makeWorkspace() -> AnyObject { Workspace(operations: operations) }
+
+    var deviceBytes: Int? { operations.deviceBytes }
 
     func evaluate(_ inputs: [SequenceInput], batchSize: Int, workspace: AnyObject) throws(LlamaError) {
         guard let workspace = workspace as? Workspace<Ops> else {

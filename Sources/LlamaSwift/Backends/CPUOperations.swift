@@ -42,6 +42,7 @@ final class CPUOperations: ModelOperations, @unchecked Sendable {
 
     let supportedTypes = Set(Kernels.supportedTypes)
     let maximumSpans = Int.max
+    let deviceBytes: Int? = nil
 
     init(backend: any Backend, pool: ThreadPool) {
         self.backend = backend
@@ -179,13 +180,29 @@ final class CPUOperations: ModelOperations, @unchecked Sendable {
             span.cache.store(
                 layer: layer, keys: keys.pointer + span.firstRow * kvWidth, values: values.pointer + span.firstRow * kvWidth,
                 start: span.start, count: span.count)
-            // Queries meet the keys at the cache's precision, as llama.cpp's F16 attention does.
-            if span.cache.type == .f16 {
-                VectorMath.roundToHalfPrecision(queries.pointer + span.firstRow * width, count: span.count * width)
+            // Queries meet the keys at the cache's precision, as llama.cpp's attention does: rounded
+            // to half precision for F16 keys, through 8-bit blocks for Q8_0 keys.
+            let rows = queries.pointer + span.firstRow * width
+            switch span.cache.type {
+            case .f16: VectorMath.roundToHalfPrecision(rows, count: span.count * width)
+            case .q8_0: Self.roundThroughQ8_0(rows, count: span.count * width)
+            case .f32: break
             }
         }
         Attention(shape: shape).run(
             layer: layer, queries: queries.pointer, spans: spans, into: output.pointer, pool: backend)
+    }
+
+    /// `x` replaced by its Q8_0 encoding's values, block by block (`count` a multiple of 32, as a
+    /// Q8_0 cache's head width is).
+    private static func roundThroughQ8_0(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        let layout = GGMLType.q8_0.blockLayout!
+        withUnsafeTemporaryAllocation(byteCount: layout.bytes, alignment: 16) { block in
+            for start in stride(from: 0, to: count, by: layout.elements) {
+                try? Kernels.quantizeRow(.q8_0, x + start, block.baseAddress!, count: layout.elements)
+                try? Kernels.dequantizeRow(.q8_0, block.baseAddress!, x + start, count: layout.elements)
+            }
+        }
     }
 
     func swiglu(_ gate: HostBuffer, _ up: HostBuffer, count: Int) throws(LlamaError) {

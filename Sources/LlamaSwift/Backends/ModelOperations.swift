@@ -25,6 +25,9 @@ protocol ModelOperations: AnyObject, Sendable {
     var supportedTypes: Set<GGMLType> { get }
     /// Most sequences one ``run(_:)`` may hold; larger batches are split by the caller.
     var maximumSpans: Int { get }
+    /// Bytes of device memory this backend holds now (weights, caches, scratch), or `nil` when it
+    /// computes in host memory.
+    var deviceBytes: Int? { get }
 
     /// Prepares `tensor` of `file` (already checked against its expected shape) for the products:
     /// a copy in the layout the kernels read, or an upload to the device.

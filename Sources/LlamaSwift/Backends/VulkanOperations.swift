@@ -18,6 +18,7 @@ final class VulkanOperations: ModelOperations, @unchecked Sendable {
     let compute: VulkanCompute
     var supportedTypes: Set<GGMLType> { VulkanCompute.weightTypes }
     let maximumSpans = 1
+    var deviceBytes: Int? { compute.allocatedBytes }
     var deviceName: String { compute.deviceName }
 
     /// The recording in progress, during ``run(_:)``.
