@@ -34,6 +34,8 @@ final class InterleavedBlocks: @unchecked Sendable {
     /// `rows / 8` groups of `blocks × blockBytes` bytes; written once in `init`, read-only afterwards.
     let data: UnsafeMutableRawPointer
 
+    /// Where the eight minimums start in a block of eight rows, after the eight scales.
+    static let minimumsOffset = 16
     /// Where the fifth bits start in a block of eight rows.
     var fifthBitsOffset: Int { hasMinimum ? 32 : 16 }
     /// Where the runs start in a block of eight rows.
@@ -53,27 +55,24 @@ final class InterleavedBlocks: @unchecked Sendable {
         blocks = matrix.columns / 32
         hasMinimum = matrix.type == .q4_1 || matrix.type == .q5_1
         hasFifthBit = matrix.type == .q5_0 || matrix.type == .q5_1
-        // In the file: d, then m (Q4_1, Q5_1), then the 32 fifth bits (Q5_0, Q5_1), then 16 code bytes.
-        let minimumBytes = hasMinimum ? 2 : 0, fifthBytes = hasFifthBit ? 4 : 0
-        let sourceBlockBytes = 18 + minimumBytes + fifthBytes
-        blockBytes = 8 * sourceBlockBytes
+        let source = Self.fileFields(matrix.type)
+        blockBytes = 8 * source.blockBytes
         data = WeightStorage.allocate(byteCount: rows / 8 * blocks * blockBytes)
         let groups = rows / 8, blocks = blocks, data = data, blockBytes = blockBytes
-        let hasMinimum = hasMinimum, hasFifthBit = hasFifthBit
-        let fifthOffset = fifthBitsOffset, runs = runsOffset, codesOffset = 2 + minimumBytes + fifthBytes
+        let fifthOffset = fifthBitsOffset, runs = runsOffset
         let step = max(1, groups / (pool.threadCount * 4))
         pool.parallelFor((groups + step - 1) / step) { task in
             for g in task * step..<min(groups, task * step + step) {
                 for b in 0..<blocks {
                     let out = data + (g * blocks + b) * blockBytes
                     for r in 0..<8 {
-                        let block = matrix.row(g * 8 + r) + b * sourceBlockBytes
-                        out.storeBytes(of: block.loadUnaligned(as: UInt16.self), toByteOffset: 2 * r, as: UInt16.self)
-                        if hasMinimum {
-                            out.storeBytes(of: block.loadUnaligned(fromByteOffset: 2, as: UInt16.self), toByteOffset: 16 + 2 * r, as: UInt16.self)
+                        let block = matrix.row(g * 8 + r) + b * source.blockBytes
+                        out.storeBytes(of: block.loadUnaligned(fromByteOffset: source.d, as: UInt16.self), toByteOffset: 2 * r, as: UInt16.self)
+                        if let m = source.m {
+                            out.storeBytes(of: block.loadUnaligned(fromByteOffset: m, as: UInt16.self), toByteOffset: Self.minimumsOffset + 2 * r, as: UInt16.self)
                         }
-                        if hasFifthBit {
-                            let qh = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 2 + minimumBytes, as: UInt32.self))
+                        if let fifthBits = source.fifthBits {
+                            let qh = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: fifthBits, as: UInt32.self))
                             for k in 0..<4 {
                                 var byte: UInt8 = 0
                                 for j in 0..<4 {
@@ -84,7 +83,7 @@ final class InterleavedBlocks: @unchecked Sendable {
                             }
                         }
                         for j in 0..<4 {
-                            let word = block.loadUnaligned(fromByteOffset: codesOffset + 4 * j, as: UInt32.self)
+                            let word = block.loadUnaligned(fromByteOffset: source.codes + 4 * j, as: UInt32.self)
                             out.storeBytes(of: word, toByteOffset: runs + 32 * j + 4 * r, as: UInt32.self)
                         }
                     }
@@ -96,4 +95,16 @@ final class InterleavedBlocks: @unchecked Sendable {
     }
 
     deinit { data.deallocate() }
+
+    /// Where the fields of a file block of `type` (one ``supports(_:)`` accepts) lie: `d`, `m` for
+    /// the types with a minimum, the fifth bits for the five-bit types, the 16 code bytes.
+    static func fileFields(_ type: GGMLType) -> (blockBytes: Int, d: Int, m: Int?, fifthBits: Int?, codes: Int) {
+        switch type {
+        case .q4_0: (Q4_0Format.blockBytes, Q4_0Format.dOffset, nil, nil, Q4_0Format.codesOffset)
+        case .q4_1: (Q4_1Format.blockBytes, Q4_1Format.dOffset, Q4_1Format.mOffset, nil, Q4_1Format.codesOffset)
+        case .q5_0: (Q5_0Format.blockBytes, Q5_0Format.dOffset, nil, Q5_0Format.fifthBitsOffset, Q5_0Format.codesOffset)
+        case .q5_1: (Q5_1Format.blockBytes, Q5_1Format.dOffset, Q5_1Format.mOffset, Q5_1Format.fifthBitsOffset, Q5_1Format.codesOffset)
+        default: preconditionFailure("\(type.name) has no interleaved layout")
+        }
+    }
 }

@@ -14,10 +14,10 @@ enum Q4_KRepacked: RepackedFormat, ScaleMinGroupOrder {
     typealias Activation = Q8xKGrouped
     static var type: GGMLType { .q4_K }
     static var blockElements: Int { 256 }
-    static var blockBytes: Int { 144 }
+    static var blockBytes: Int { Q4_KFormat.blockBytes }
 
     static func repack(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, blocks: Int) {
-        repackScaleMinBlocks(src, dst, blocks: blocks, blockBytes: 144, codesOffset: 16, fifthBits: false) { Q4_KFormat.codes($0, $1) }
+        repackScaleMinBlocks(src, dst, blocks: blocks, blockBytes: blockBytes, codesOffset: Q4_KFormat.codesOffset, fifthBits: false) { Q4_KFormat.codes($0, $1) }
     }
 
     /// The file layout's decoding with the codes in group order, so the same floats.
@@ -34,7 +34,7 @@ enum Q4_KRepacked: RepackedFormat, ScaleMinGroupOrder {
 
     @inline(__always)
     static func step(_ w: UnsafeRawPointer, _ s: Int) -> (codes: __m256i, accumulator: Int) {
-        (nibbles(load256(w, 16 + (s / 2) * 32), high: s % 2 == 1), 0)
+        (nibbles(load256(w, Q4_KFormat.codesOffset + (s / 2) * 32), high: s % 2 == 1), 0)
     }
 
     @inline(__always)
@@ -55,10 +55,10 @@ enum Q5_KRepacked: RepackedFormat, ScaleMinGroupOrder {
     typealias Activation = Q8xKGrouped
     static var type: GGMLType { .q5_K }
     static var blockElements: Int { 256 }
-    static var blockBytes: Int { 176 }
+    static var blockBytes: Int { Q5_KFormat.blockBytes }
 
     static func repack(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, blocks: Int) {
-        repackScaleMinBlocks(src, dst, blocks: blocks, blockBytes: 176, codesOffset: 48, fifthBits: true) { Q5_KFormat.codes($0, $1) }
+        repackScaleMinBlocks(src, dst, blocks: blocks, blockBytes: blockBytes, codesOffset: Q5_KFormat.codesOffset, fifthBits: true) { Q5_KFormat.codes($0, $1) }
     }
 
     /// The file layout's decoding with the codes in group order, so the same floats.
@@ -77,10 +77,10 @@ enum Q5_KRepacked: RepackedFormat, ScaleMinGroupOrder {
     /// 16-bit shift moves bits across bytes, but none that the mask keeps.
     @inline(__always)
     static func step(_ w: UnsafeRawPointer, _ s: Int) -> (codes: __m256i, accumulator: Int) {
-        let high = load256(w, 16)
+        let high = load256(w, Q5_KFormat.fifthBitsOffset)
         let moved = s < 4 ? _mm256_slli_epi16(high, Int32(4 - s)) : s == 4 ? high : _mm256_srli_epi16(high, Int32(s - 4))
         let fifth = _mm256_and_si256(moved, _mm256_set1_epi8(0x10))
-        return (_mm256_or_si256(nibbles(load256(w, 48 + (s / 2) * 32), high: s % 2 == 1), fifth), s / 4)
+        return (_mm256_or_si256(nibbles(load256(w, Q5_KFormat.codesOffset + (s / 2) * 32), high: s % 2 == 1), fifth), s / 4)
     }
 
     @inline(__always)
@@ -105,7 +105,7 @@ extension ScaleMinGroupOrder {
 
     @inline(__always)
     static func header(_ w: UnsafeRawPointer) -> ScaleMinGroups {
-        let (scales, minimums) = unpackScaleMins(w + 4)
+        let (scales, minimums) = unpackScaleMins(w + ScaleMinHead.scalesOffset)
         return ScaleMinGroups(scales: repeatedForGroups(scales), minimums: repeatedForGroups(minimums))
     }
 
@@ -113,10 +113,10 @@ extension ScaleMinGroupOrder {
     static func groupWeights(_ header: ScaleMinGroups) -> __m256i { header.minimums }
 
     @inline(__always)
-    static func productScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, 0, a) }
+    static func productScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, ScaleMinHead.dOffset, a) }
 
     @inline(__always)
-    static func offsetScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, 2, a) }
+    static func offsetScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, ScaleMinHead.dminOffset, a) }
 }
 
 /// Repacks Q4_K or Q5_K blocks: the first 16 bytes as they are; the codes `codes` reads from a
@@ -131,9 +131,9 @@ private func repackScaleMinBlocks(_ src: UnsafeRawPointer, _ dst: UnsafeMutableR
         if fifthBits {
             var fifth = _mm256_setzero_si256()
             for s in 0..<8 { fifth = _mm256_or_si256(fifth, _mm256_slli_epi16(shiftBytesRight(code(s), 4, mask: one), Int32(s))) }
-            to.storeBytes(of: fifth, toByteOffset: 16, as: __m256i.self)
+            to.storeBytes(of: fifth, toByteOffset: Q5_KFormat.fifthBitsOffset, as: __m256i.self)
         }
-        to.copyMemory(from: from, byteCount: 16)
+        to.copyMemory(from: from, byteCount: ScaleMinHead.byteCount)
     }
 }
 #endif

@@ -49,7 +49,7 @@ func accumulate(_ sum: __m256, _ products: __m256i, scale: __m256) -> __m256 {
 /// block's scale, in all lanes.
 @inline(__always)
 func blockScale(_ w: UnsafeRawPointer, _ offset: Int, _ a: UnsafeRawPointer) -> __m256 {
-    _mm256_mul_ps(broadcastHalf(w, offset), broadcastFloat(a, 0))
+    _mm256_mul_ps(broadcastHalf(w, offset), broadcastFloat(a, Q8xK.dOffset))
 }
 
 /// The half-precision value at `offset` from `p` in all eight lanes, as floats. A broadcast writes
@@ -71,14 +71,14 @@ func broadcastFloat(_ p: UnsafeRawPointer, _ offset: Int) -> __m256 {
 /// scale of the Q8x32 activation block `a`.
 @inline(__always)
 func accumulate(_ sum: __m256, _ products: __m256i, _ d: __m256, activation a: UnsafeRawPointer) -> __m256 {
-    _mm256_fmadd_ps(_mm256_cvtepi32_ps(products), _mm256_mul_ps(d, broadcastFloat(a, 0)), sum)
+    _mm256_fmadd_ps(_mm256_cvtepi32_ps(products), _mm256_mul_ps(d, broadcastFloat(a, Q8x32.dOffset)), sum)
 }
 
 /// `offsets` + `x` × the Q8x32 activation block's `s` (its scale × the sum of its values), in all
 /// lanes: the term of the types whose codes carry an offset or a minimum.
 @inline(__always)
 func accumulateOffset(_ offsets: __m256, _ x: __m256, activation a: UnsafeRawPointer) -> __m256 {
-    _mm256_fmadd_ps(x, broadcastFloat(a, 4), offsets)
+    _mm256_fmadd_ps(x, broadcastFloat(a, Q8x32.sumOffset), offsets)
 }
 
 /// `sum` + `dpbusd(u, s)` with lanes 0–3 multiplied by one K-quant sub-block scale and lanes 4–7
