@@ -72,27 +72,14 @@ enum Q6_KFormat: BlockFormat {
         }
     }
 
-    static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        #if LLAMA_AVX2
-        dotKernel(weights, activation, blocks: blocks)
-        #else
-        dotPortable(weights, activation, blocks: blocks)
-        #endif
-    }
-
     #if LLAMA_AVX2
-    /// The codes in group order for the native dot (`X86/Q6_KRepacked.swift`).
+    /// The codes in group order for the native dot (`X86/Q6_KRepacked.swift`). Prepared matrices
+    /// (`Kernels.prepared`) take it; only matrices left in the file's layout read this format's dot.
     static var repacked: (any RepackedFormat.Type)? { Q6_KRepacked.self }
-
-    /// Four activation rows at a time share each block's unpacking (`X86/KQuantKernel.swift`).
-    static func dotRows(_ weights: UnsafeRawPointer, _ activations: UnsafeRawPointer, activationStride: Int, rows: Int,
-                        blocks: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
-        dotRowsKernel(weights, activations, activationStride: activationStride, rows: rows, blocks: blocks, out, outStride: outStride)
-    }
     #endif
 
-    /// The portable SIMD dot (the native build's tests compare against it).
-    static func dotPortable(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+    /// The dot over the file's layout, portable SIMD in every build.
+    static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
         var sum = SIMD4<Float>()
         for b in 0..<blocks {
             let w = weights + b * blockBytes

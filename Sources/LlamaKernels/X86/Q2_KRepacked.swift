@@ -38,6 +38,15 @@ enum Q2_KRepacked: RepackedFormat {
     }
 }
 
+extension Q2_KFormat {
+    /// Step s's codes in the file's layout, which the repacking reads: bits 2·(s mod 4) of the 32
+    /// bytes at ``codesOffset`` + 32·(s / 4), shifted down.
+    @inline(__always)
+    static func codes(_ w: UnsafeRawPointer, _ s: Int) -> __m256i {
+        shiftBytesRight(load256(w, codesOffset + (s / 4) * 32), Int32(2 * (s % 4)), mask: _mm256_set1_epi8(3))
+    }
+}
+
 extension Q2_KRepacked: GroupOrderKQuant {
     static var offsetFactor: Float { 1 }
 

@@ -59,6 +59,34 @@ enum Q3_KRepacked: RepackedFormat {
     }
 }
 
+extension Q3_KFormat {
+    /// The sixteen signed 6-bit scales of the block at `w`, as bytes.
+    ///
+    /// They are stored biased by 32, low four bits and top two apart; they are gathered into two
+    /// words (scales 0–7, 8–15) with whole-word operations: per scale, LLVM turned the work into
+    /// byte shuffles that cost more than the rest of the block.
+    @inline(__always)
+    static func scaleBytes(_ w: UnsafeRawPointer) -> __m128i {
+        let lowBits = w.loadUnaligned(fromByteOffset: scalesOffset, as: UInt64.self)
+        let highBits32 = UInt64(w.loadUnaligned(fromByteOffset: scalesOffset + 8, as: UInt32.self))
+        let top = { (shift: UInt64) in (highBits32 >> shift) & 0x0303_0303 }
+        let biased = (
+            (lowBits & 0x0F0F_0F0F_0F0F_0F0F) | (top(0) | top(2) << 32) << 4,
+            ((lowBits >> 4) & 0x0F0F_0F0F_0F0F_0F0F) | (top(4) | top(6) << 32) << 4)
+        return _mm_sub_epi8(unsafeBitCast(SIMD2<UInt64>(biased.0, biased.1), to: __m128i.self), _mm_set1_epi8(32))
+    }
+
+    /// Step s's stored codes (0...7) in the file's layout, which the repacking reads: two low bits
+    /// from the 32 bytes at ``lowBitsOffset`` + 32·(s / 4) (bits 2·(s mod 4)), the third from bit s
+    /// of the 32 high-bit bytes.
+    @inline(__always)
+    static func codes(_ w: UnsafeRawPointer, _ s: Int) -> __m256i {
+        let low = shiftBytesRight(load256(w, lowBitsOffset + (s / 4) * 32), Int32(2 * (s % 4)), mask: _mm256_set1_epi8(3))
+        let high = _mm256_slli_epi16(shiftBytesRight(load256(w, highBitsOffset), Int32(s), mask: _mm256_set1_epi8(1)), 2)
+        return _mm256_or_si256(low, high)
+    }
+}
+
 extension Q3_KRepacked: GroupOrderKQuant {
     static var offsetFactor: Float { 4 }
 

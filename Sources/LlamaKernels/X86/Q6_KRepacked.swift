@@ -42,6 +42,19 @@ enum Q6_KRepacked: RepackedFormat {
     }
 }
 
+extension Q6_KFormat {
+    /// Step s's stored codes (0...63) in the file's layout, which the repacking reads: steps
+    /// 4h..<4h+4 take their low four bits from the 64 bytes at ``lowBitsOffset`` + 64h (low
+    /// nibbles, then high nibbles) and their top two from the 32 bytes at ``highBitsOffset`` + 32h
+    /// (bits 2·(s mod 4) and up).
+    @inline(__always)
+    static func codes(_ w: UnsafeRawPointer, _ s: Int) -> __m256i {
+        let h = s / 4, quarter = s % 4
+        let low = nibbles(load256(w, lowBitsOffset + h * 64 + (quarter % 2) * 32), high: quarter >= 2)
+        return _mm256_or_si256(low, topBits(load256(w, highBitsOffset + h * 32), quarter))
+    }
+}
+
 extension Q6_KRepacked: GroupOrderKQuant {
     static var offsetFactor: Float { 32 }
 
@@ -72,5 +85,15 @@ extension Q6_KRepacked: GroupOrderKQuant {
 
     @inline(__always)
     static func offsetScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, Q6_KFormat.dOffset, a) }
+}
+
+/// Bits 2·`quarter` and 2·`quarter` + 1 of each byte of `packed` moved to bits 4 and 5, the rest
+/// cleared: a Q6_K code's top two bits in place (a 16-bit shift moves bits across bytes, but none
+/// that the mask keeps).
+@inline(__always)
+func topBits(_ packed: __m256i, _ quarter: Int) -> __m256i {
+    let shifted = quarter < 2 ? _mm256_slli_epi16(packed, Int32(4 - 2 * quarter))
+        : quarter == 2 ? packed : _mm256_srli_epi16(packed, 2)
+    return _mm256_and_si256(shifted, _mm256_set1_epi8(0x30))
 }
 #endif

@@ -89,6 +89,33 @@ enum Q5_KRepacked: RepackedFormat, ScaleMinGroupOrder {
     }
 }
 
+extension Q4_KFormat {
+    /// Sub-block s's codes in the file's layout, which the repacking reads: the low (even s) or
+    /// high nibbles of the 32 bytes at ``codesOffset`` + 32·(s / 2).
+    @inline(__always)
+    static func codes(_ w: UnsafeRawPointer, _ s: Int) -> __m256i {
+        nibbles(load256(w, codesOffset + (s / 2) * 32), high: s % 2 == 1)
+    }
+}
+
+extension Q5_KFormat {
+    /// Sub-block s's codes in the file's layout, which the repacking reads: four bits from the
+    /// nibbles at ``codesOffset`` + 32·(s / 2), the fifth from bit s of the 32 bytes at
+    /// ``fifthBitsOffset``.
+    @inline(__always)
+    static func codes(_ w: UnsafeRawPointer, _ s: Int) -> __m256i {
+        let fifth = _mm256_slli_epi16(shiftBytesRight(load256(w, fifthBitsOffset), Int32(s), mask: _mm256_set1_epi8(1)), 4)
+        return _mm256_or_si256(nibbles(load256(w, codesOffset + (s / 2) * 32), high: s % 2 == 1), fifth)
+    }
+}
+
+/// The low or high nibbles of `packed`, one per byte.
+@inline(__always)
+func nibbles(_ packed: __m256i, high: Bool) -> __m256i {
+    let nibble = _mm256_set1_epi8(0x0F)
+    return high ? shiftBytesRight(packed, 4, mask: nibble) : _mm256_and_si256(packed, nibble)
+}
+
 /// The scales and minimums of a Q4_K/Q5_K block, each repeated for the two 16-weight groups of
 /// its 32-weight sub-block, as sixteen Int16 lanes.
 struct ScaleMinGroups {
