@@ -19,7 +19,8 @@ public struct BLASMatmul: Sendable {
     }
 
     /// `Y[batch][rows] = X[batch][columns] Wᵀ`, all row-major, like ``Kernels/matmul(_:_:batch:_:pool:)``.
-    /// Each worker dequantizes a tile of weight rows and multiplies the whole batch by it.
+    /// Each worker dequantizes a tile of weight rows (through the matrix's layout, as
+    /// ``Kernels/dequantize(_:row:into:)`` does) and multiplies the whole batch by it.
     public func matmul(_ w: WeightMatrix, _ x: UnsafePointer<Float>, batch: Int, _ y: UnsafeMutablePointer<Float>, pool: ThreadPool) {
         #if LLAMA_BLAS
         guard batch > 0, w.rows > 0 else { return }
@@ -34,15 +35,14 @@ public struct BLASMatmul: Sendable {
                             1, x, Int32(columns), weights, Int32(columns),
                             0, y + first, Int32(w.rows))
             }
-            if w.type == .f32 {
+            if w.type == .f32, w.layout == .file {
                 multiply(w.row(first).assumingMemoryBound(to: Float.self))
                 return
             }
             let tileBuffer = UnsafeMutablePointer<Float>.allocate(capacity: count * columns)
             defer { tileBuffer.deallocate() }
-            let blocks = columns / w.format.blockElements
             for r in 0..<count {
-                w.format.dequantize(w.row(first + r), tileBuffer + r * columns, blocks: blocks)
+                w.decodeRow(first + r, into: tileBuffer + r * columns)
             }
             multiply(tileBuffer)
         }

@@ -1,7 +1,7 @@
 import GGUF
 
-/// A Q4_0, Q4_1, Q5_0 or Q5_1 matrix rearranged so that the native x86 kernels read eight rows
-/// at once.
+/// The bytes of a Q4_0, Q4_1, Q5_0 or Q5_1 matrix in ``WeightLayout/interleavedRows``, which the
+/// native x86 kernels read eight rows at a time.
 ///
 /// Rows are taken in groups of eight. For each group and each block of 32 columns, as many bytes
 /// as the group's eight blocks: the eight rows' half-precision scales; for Q4_1 and Q5_1 then
@@ -15,14 +15,17 @@ import GGUF
 /// A 32-bit lane of a run thus holds four codes of one row, which lets one multiply-add of a
 /// run with four activation bytes repeated in every lane advance eight rows' dot products at
 /// once: the scales, conversions and final sums are shared by eight rows instead of paid per row.
-/// This is the layout the products use when ``Kernels/prepared(_:pool:copied:)`` made one; the
-/// values are those of the original matrix, bit for bit.
-final class InterleavedBlocks: @unchecked Sendable {
-    static let groupRows = 8
+/// ``Kernels/prepared(_:pool:copied:)`` makes this layout (``rearranged(_:pool:copied:)``); the
+/// values are those of the file's blocks, bit for bit, which ``fileBlock(row:block:into:)``
+/// gives back.
+struct InterleavedBlocks {
+    static let groupRows = WeightLayout.interleavedGroupRows
 
     /// Whether `type` has an interleaved layout.
     static func supports(_ type: GGMLType) -> Bool { [.q4_0, .q4_1, .q5_0, .q5_1].contains(type) }
 
+    /// The type of the blocks the groups hold.
+    let type: GGMLType
     let rows: Int
     let blocks: Int
     /// Whether blocks carry a minimum (Q4_1, Q5_1); without one a weight is d·(code − zero point).
@@ -31,9 +34,11 @@ final class InterleavedBlocks: @unchecked Sendable {
     let hasFifthBit: Bool
     /// Bytes of one block of eight rows: eight of the type's blocks.
     let blockBytes: Int
-    /// `rows / 8` groups of `blocks × blockBytes` bytes; written once in `init`, read-only afterwards.
-    let data: UnsafeMutableRawPointer
+    /// `rows / 8` groups of `blocks × blockBytes` bytes.
+    let data: UnsafeRawPointer
 
+    /// Where the eight minimums start in a block of eight rows, after the eight scales.
+    static let minimumsOffset = 16
     /// Where the fifth bits start in a block of eight rows.
     var fifthBitsOffset: Int { hasMinimum ? 32 : 16 }
     /// Where the runs start in a block of eight rows.
@@ -44,56 +49,118 @@ final class InterleavedBlocks: @unchecked Sendable {
     /// Bytes of one group of eight rows.
     var groupBytes: Int { blocks * blockBytes }
 
-    /// Rearranges `matrix` (a type ``supports(_:)`` accepts, rows a multiple of 8), splitting the
-    /// groups over `pool`, and passes `copied` each range of `matrix`'s bytes as soon as it has
-    /// been read.
-    init(_ matrix: WeightMatrix, pool: ThreadPool, copied: ((Range<Int>) -> Void)?) {
-        precondition(Self.supports(matrix.type) && matrix.rows % Self.groupRows == 0)
-        rows = matrix.rows
-        blocks = matrix.columns / 32
-        hasMinimum = matrix.type == .q4_1 || matrix.type == .q5_1
-        hasFifthBit = matrix.type == .q5_0 || matrix.type == .q5_1
-        // In the file: d, then m (Q4_1, Q5_1), then the 32 fifth bits (Q5_0, Q5_1), then 16 code bytes.
-        let minimumBytes = hasMinimum ? 2 : 0, fifthBytes = hasFifthBit ? 4 : 0
-        let sourceBlockBytes = 18 + minimumBytes + fifthBytes
-        blockBytes = 8 * sourceBlockBytes
-        data = WeightStorage.allocate(byteCount: rows / 8 * blocks * blockBytes)
-        let groups = rows / 8, blocks = blocks, data = data, blockBytes = blockBytes
-        let hasMinimum = hasMinimum, hasFifthBit = hasFifthBit
-        let fifthOffset = fifthBitsOffset, runs = runsOffset, codesOffset = 2 + minimumBytes + fifthBytes
+    /// The bytes of `matrix`, a matrix in ``WeightLayout/interleavedRows``.
+    init(_ matrix: WeightMatrix) {
+        precondition(matrix.layout == .interleavedRows)
+        self.init(type: matrix.type, rows: matrix.rows, columns: matrix.columns, data: matrix.data)
+    }
+
+    private init(type: GGMLType, rows: Int, columns: Int, data: UnsafeRawPointer) {
+        let file = Self.fileFields(type)
+        self.type = type
+        self.rows = rows
+        blocks = columns / file.elements
+        hasMinimum = file.m != nil
+        hasFifthBit = file.fifthBits != nil
+        blockBytes = Self.groupRows * file.blockBytes
+        self.data = data
+    }
+
+    /// Where the fields of a file block of `type` (one ``supports(_:)`` accepts) lie: `d`, `m` for
+    /// the types with a minimum, the fifth bits for the five-bit types, the 16 code bytes.
+    static func fileFields(_ type: GGMLType) -> (elements: Int, blockBytes: Int, d: Int, m: Int?, fifthBits: Int?, codes: Int) {
+        switch type {
+        case .q4_0: (Q4_0Format.blockElements, Q4_0Format.blockBytes, Q4_0Format.dOffset, nil, nil, Q4_0Format.codesOffset)
+        case .q4_1: (Q4_1Format.blockElements, Q4_1Format.blockBytes, Q4_1Format.dOffset, Q4_1Format.mOffset, nil, Q4_1Format.codesOffset)
+        case .q5_0: (Q5_0Format.blockElements, Q5_0Format.blockBytes, Q5_0Format.dOffset, nil, Q5_0Format.fifthBitsOffset,
+                     Q5_0Format.codesOffset)
+        case .q5_1: (Q5_1Format.blockElements, Q5_1Format.blockBytes, Q5_1Format.dOffset, Q5_1Format.mOffset, Q5_1Format.fifthBitsOffset,
+                     Q5_1Format.codesOffset)
+        default: preconditionFailure("\(type.name) has no interleaved layout")
+        }
+    }
+
+    /// `matrix` (in the file's layout, a type ``supports(_:)`` accepts, rows a multiple of 8)
+    /// rearranged into new storage, the groups split over `pool`; `copied` receives each range of
+    /// `matrix`'s bytes as soon as it has been read.
+    static func rearranged(_ matrix: WeightMatrix, pool: ThreadPool, copied: ((Range<Int>) -> Void)?) -> WeightStorage {
+        precondition(matrix.layout == .file && supports(matrix.type) && matrix.rows % groupRows == 0)
+        let storage = WeightStorage(byteCount: matrix.rows * matrix.rowBytes)
+        let layout = InterleavedBlocks(type: matrix.type, rows: matrix.rows, columns: matrix.columns, data: storage.bytes)
+        let file = fileFields(matrix.type), out = storage.bytes
+        let groups = matrix.rows / groupRows
         let step = max(1, groups / (pool.threadCount * 4))
         pool.parallelFor((groups + step - 1) / step) { task in
             for g in task * step..<min(groups, task * step + step) {
-                for b in 0..<blocks {
-                    let out = data + (g * blocks + b) * blockBytes
-                    for r in 0..<8 {
-                        let block = matrix.row(g * 8 + r) + b * sourceBlockBytes
-                        out.storeBytes(of: block.loadUnaligned(as: UInt16.self), toByteOffset: 2 * r, as: UInt16.self)
-                        if hasMinimum {
-                            out.storeBytes(of: block.loadUnaligned(fromByteOffset: 2, as: UInt16.self), toByteOffset: 16 + 2 * r, as: UInt16.self)
+                for b in 0..<layout.blocks {
+                    let group = out + (g * layout.blocks + b) * layout.blockBytes
+                    for r in 0..<groupRows {
+                        let block = matrix.row(g * groupRows + r) + b * file.blockBytes
+                        group.storeBytes(of: block.loadUnaligned(fromByteOffset: file.d, as: UInt16.self), toByteOffset: 2 * r, as: UInt16.self)
+                        if let m = file.m {
+                            group.storeBytes(of: block.loadUnaligned(fromByteOffset: m, as: UInt16.self),
+                                             toByteOffset: minimumsOffset + 2 * r, as: UInt16.self)
                         }
-                        if hasFifthBit {
-                            let qh = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 2 + minimumBytes, as: UInt32.self))
+                        if let fifthBits = file.fifthBits {
+                            let qh = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: fifthBits, as: UInt32.self))
                             for k in 0..<4 {
                                 var byte: UInt8 = 0
                                 for j in 0..<4 {
                                     byte |= UInt8((qh >> UInt32(4 * j + k)) & 1) << UInt8(2 * j)
                                     byte |= UInt8((qh >> UInt32(16 + 4 * j + k)) & 1) << UInt8(2 * j + 1)
                                 }
-                                out.storeBytes(of: byte, toByteOffset: fifthOffset + 4 * r + k, as: UInt8.self)
+                                group.storeBytes(of: byte, toByteOffset: layout.fifthBitsOffset + 4 * r + k, as: UInt8.self)
                             }
                         }
                         for j in 0..<4 {
-                            let word = block.loadUnaligned(fromByteOffset: codesOffset + 4 * j, as: UInt32.self)
-                            out.storeBytes(of: word, toByteOffset: runs + 32 * j + 4 * r, as: UInt32.self)
+                            let word = block.loadUnaligned(fromByteOffset: file.codes + 4 * j, as: UInt32.self)
+                            group.storeBytes(of: word, toByteOffset: layout.runsOffset + 32 * j + 4 * r, as: UInt32.self)
                         }
                     }
                 }
             }
-            let rows = task * step * 8..<min(groups, task * step + step) * 8
+            let rows = task * step * groupRows..<min(groups, task * step + step) * groupRows
             copied?(rows.lowerBound * matrix.rowBytes..<rows.upperBound * matrix.rowBytes)
+        }
+        return storage
+    }
+
+    /// Writes block `b` of row `row` at `out` as the file holds it: the inverse of
+    /// ``rearranged(_:pool:copied:)``.
+    func fileBlock(row: Int, block b: Int, into out: UnsafeMutableRawPointer) {
+        let file = Self.fileFields(type), r = row % Self.groupRows
+        let group = data + (row / Self.groupRows * blocks + b) * blockBytes
+        out.storeBytes(of: group.loadUnaligned(fromByteOffset: 2 * r, as: UInt16.self), toByteOffset: file.d, as: UInt16.self)
+        if let m = file.m {
+            out.storeBytes(of: group.loadUnaligned(fromByteOffset: Self.minimumsOffset + 2 * r, as: UInt16.self), toByteOffset: m, as: UInt16.self)
+        }
+        if let fifthBits = file.fifthBits {
+            var qh: UInt32 = 0
+            for k in 0..<4 {
+                let byte = UInt32(group.load(fromByteOffset: fifthBitsOffset + 4 * r + k, as: UInt8.self))
+                for j in 0..<4 {
+                    qh |= (byte >> UInt32(2 * j) & 1) << UInt32(4 * j + k)
+                    qh |= (byte >> UInt32(2 * j + 1) & 1) << UInt32(16 + 4 * j + k)
+                }
+            }
+            out.storeBytes(of: qh.littleEndian, toByteOffset: fifthBits, as: UInt32.self)
+        }
+        for j in 0..<4 {
+            let word = group.loadUnaligned(fromByteOffset: runsOffset + 32 * j + 4 * r, as: UInt32.self)
+            out.storeBytes(of: word, toByteOffset: file.codes + 4 * j, as: UInt32.self)
         }
     }
 
-    deinit { data.deallocate() }
+    /// Decodes row `row` into `blocks × 32` floats at `dst`: each block put back as the file holds
+    /// it and decoded as the file's, so the same floats.
+    func dequantize(row: Int, into dst: UnsafeMutablePointer<Float>) {
+        guard let format = Kernels.format(for: type) else { preconditionFailure("\(type.name) has no kernels") }
+        withUnsafeTemporaryAllocation(byteCount: format.blockBytes, alignment: 16) { scratch in
+            let block = scratch.baseAddress!
+            for b in 0..<blocks {
+                fileBlock(row: row, block: b, into: block)
+                format.dequantize(block, dst + b * format.blockElements, blocks: 1)
+            }
+        }
+    }
 }

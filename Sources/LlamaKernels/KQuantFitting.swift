@@ -108,9 +108,9 @@ func quantizeScaleMinBlock(_ x: UnsafePointer<Float>, _ block: UnsafeMutableRawP
     }
     let scales = quantizeSubScales(subScales, upper: 63)
     let minimums = quantizeSubScales(subMinimums, upper: 63)
-    block.storeBytes(of: scales.bits, as: UInt16.self)
-    block.storeBytes(of: minimums.bits, toByteOffset: 2, as: UInt16.self)
-    packScaleMins(scales: scales.codes, minimums: minimums.codes, block + 4)
+    block.storeBytes(of: scales.bits, toByteOffset: ScaleMinHead.dOffset, as: UInt16.self)
+    block.storeBytes(of: minimums.bits, toByteOffset: ScaleMinHead.dminOffset, as: UInt16.self)
+    packScaleMins(scales: scales.codes, minimums: minimums.codes, block + ScaleMinHead.scalesOffset)
     var codes = [Int](repeating: 0, count: 256)
     for sub in 0..<8 {
         let step = scales.scale * Float(scales.codes[sub])

@@ -67,14 +67,15 @@ public enum Kernels {
         format.dequantize(src, dst, blocks: count / format.blockElements)
     }
 
-    /// Decodes row `row` of `matrix` into `matrix.columns` floats at `dst`.
+    /// Decodes row `row` of `matrix` into `matrix.columns` floats at `dst`, in whatever
+    /// ``WeightMatrix/layout`` the matrix has: the same floats in every layout.
     ///
     /// - Throws: ``KernelError/shapeMismatch(_:)`` when `row` is outside `0..<matrix.rows`.
     public static func dequantize(_ matrix: WeightMatrix, row: Int, into dst: UnsafeMutablePointer<Float>) throws(KernelError) {
         guard (0..<matrix.rows).contains(row) else {
             throw .shapeMismatch("row \(row) of a matrix with \(matrix.rows) rows")
         }
-        matrix.format.dequantize(matrix.row(row), dst, blocks: matrix.columns / matrix.format.blockElements)
+        matrix.decodeRow(row, into: dst)
     }
 
     /// Encodes `count` floats at `src` as `type`, writing the bytes ``GGMLType/byteCount(elements:)``
@@ -93,7 +94,9 @@ public enum Kernels {
     /// integer multiply-adds; the float types use an exact float dot. Rows are split over `pool`.
     public static func matvec(_ w: WeightMatrix, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, pool: ThreadPool) {
         #if LLAMA_AVX2
-        if let interleaved = w.interleaved { return interleaved.matvec(x, y, pool: pool) }
+        if w.layout == .interleavedRows { return InterleavedBlocks(w).matvec(x, y, pool: pool) }
+        #else
+        precondition(w.layout != .interleavedRows, "an interleaved matrix in a build without its kernels")
         #endif
         Products.matvec(w.format, w, x, y, pool: pool)
     }
@@ -103,49 +106,54 @@ public enum Kernels {
     /// taken in cache-sized tiles. For prompt prefill. A `batch` of zero or less does nothing.
     public static func matmul(_ w: WeightMatrix, _ x: UnsafePointer<Float>, batch: Int, _ y: UnsafeMutablePointer<Float>, pool: ThreadPool) {
         #if LLAMA_AVX2
-        if let interleaved = w.interleaved { return interleaved.matmul(x, batch: batch, y, pool: pool) }
+        if w.layout == .interleavedRows { return InterleavedBlocks(w).matmul(x, batch: batch, y, pool: pool) }
+        #else
+        precondition(w.layout != .interleavedRows, "an interleaved matrix in a build without its kernels")
         #endif
         Products.matmul(w.format, w, x, batch: batch, y, pool: pool)
     }
 
     /// `w` in the layout and memory this build's products read fastest, or `w` itself when there
-    /// is nothing to gain.
+    /// is nothing to gain (or `w` is already a copy).
     ///
     /// In the native x86 build (trait `AVX2` or `AVX512VNNI`) a Q4_0, Q4_1, Q5_0 or Q5_1 matrix
-    /// whose row count is a multiple of 8 gets a copy of its blocks with eight rows interleaved,
-    /// which the matrix–vector and matrix–matrix products then read instead of `w.data` (the same
-    /// values; results agree with the plain layout's to float rounding); the rows at `w.data` are
-    /// still what ``dequantize(_:row:into:)`` and ``BLASMatmul`` read, so keep them mapped, though
-    /// their pages may be released (see `GGUFFile.releasePages(of:)`).
+    /// whose row count is a multiple of 8 is copied with eight rows interleaved
+    /// (``WeightLayout/interleavedRows``), and a K-quant matrix is copied block by block with its
+    /// codes in group order (``WeightLayout/groupOrder``): the layouts the native products read.
+    /// The values are the file's; products agree with the file layout's to float rounding. On
+    /// Linux any other matrix of at least 2 MiB is copied as it is (``WeightLayout/file``) into
+    /// memory advised for transparent huge pages (a product then streams the matrix with one TLB
+    /// entry per 2 MiB rather than per 4 KiB page: LLaMA 3 1B Q4_0 decoding about 10% faster,
+    /// measured with its Q4_0 copies).
     ///
-    /// A type whose native dot reads a repacked block layout (the K-quants in the native x86
-    /// build) is copied block by block into that layout, and on Linux any other matrix of at
-    /// least 2 MiB is copied as it is into memory advised for transparent huge pages (a product then streams the
-    /// matrix with one TLB entry per 2 MiB rather than per 4 KiB page: LLaMA 3 1B Q4_0 decoding
-    /// about 10% faster, measured with its Q4_0 copies). The returned value's `data` points at
-    /// that copy, and everything reads it: products, ``dequantize(_:row:into:)``, BLAS. After any
-    /// copy the bytes `w` was made from are no longer read by the products
-    /// (``WeightMatrix/isCopy``).
+    /// The returned value's ``WeightMatrix/layout`` says how the bytes at its `data` are laid out,
+    /// and everything reads them through it: the products, ``dequantize(_:row:into:)`` and
+    /// ``BLASMatmul``, which decode every layout to the file's floats. Code that reads the bytes
+    /// itself must check the layout first: only ``WeightLayout/file`` holds GGUF blocks of
+    /// ``WeightMatrix/type``. After any copy (``WeightMatrix/isCopy``) the bytes `w` was made from
+    /// are no longer read.
     ///
     /// Copies belong to the returned value and are made with `pool`'s threads. `copied`, when
     /// given, receives each range of `w`'s bytes (offsets from `w.data`) as soon as the copy has
     /// read it, possibly from several threads at once: a caller reading `w` from a mapped file can
     /// release those pages at once, so that the file's copy and this one never both stay resident.
     public static func prepared(_ w: WeightMatrix, pool: ThreadPool, copied: ((Range<Int>) -> Void)? = nil) -> WeightMatrix {
-        guard !w.isCopy else { return w }
+        guard w.layout == .file, !w.isCopy else { return w }
         #if LLAMA_AVX2
         if InterleavedBlocks.supports(w.type), w.rows > 0, w.rows % InterleavedBlocks.groupRows == 0 {
-            return WeightMatrix(w, interleaved: InterleavedBlocks(w, pool: pool, copied: copied))
+            return WeightMatrix(w, layout: .interleavedRows, format: w.format,
+                                storage: InterleavedBlocks.rearranged(w, pool: pool, copied: copied))
         }
         #endif
-        let repacked = w.format.repacked
-        var copies = repacked != nil
+        if let repacked = w.format.repacked {
+            return WeightMatrix(w, layout: .groupOrder, format: repacked,
+                                storage: .copy(of: w, repacked: repacked, pool: pool, copied: copied))
+        }
         #if os(Linux)
-        copies = copies || w.rows * w.rowBytes >= WeightStorage.alignment
-        #endif
-        if copies {
-            return WeightMatrix(w, copy: WeightCopy(w, repacked: repacked, pool: pool, copied: copied))
+        if w.rows * w.rowBytes >= WeightStorage.alignment {
+            return WeightMatrix(w, layout: .file, format: w.format, storage: .copy(of: w, repacked: nil, pool: pool, copied: copied))
         }
+        #endif
         return w
     }
 }

@@ -4,6 +4,15 @@
 //   bytes 4–7:  minimums 0–3 likewise; the top 2 bits are the high bits of minimums 4–7
 //   bytes 8–11: low 4 bits of scale 4+i (low nibble) and of minimum 4+i (high nibble)
 
+/// The 16 bytes that start every Q4_K and Q5_K block: half `d`, half `dmin`, then the twelve
+/// packed bytes above.
+enum ScaleMinHead {
+    static let dOffset = 0
+    static let dminOffset = 2
+    static let scalesOffset = 4
+    static let byteCount = 16
+}
+
 /// Eight 6-bit values, value j in byte j of a 64-bit word.
 struct SixBitValues {
     let bytes: UInt64
@@ -51,8 +60,8 @@ func decodeScaleMinBlocks(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<F
     for b in 0..<blocks {
         let block = src + b * blockBytes
         let out = dst + b * 256
-        let d = half(block, 0), dmin = half(block, 2)
-        let (scales, minimums) = unpackScaleMins(block + 4)
+        let d = half(block, ScaleMinHead.dOffset), dmin = half(block, ScaleMinHead.dminOffset)
+        let (scales, minimums) = unpackScaleMins(block + ScaleMinHead.scalesOffset)
         for sub in 0..<8 {
             let scale = d * Float(scales[sub]), offset = dmin * Float(minimums[sub])
             for e in sub * 32..<sub * 32 + 32 {

@@ -9,12 +9,14 @@
 enum Q8x32: ActivationFormat {
     static var blockElements: Int { 32 }
     static var blockBytes: Int { 40 }
+    static let dOffset = 0
+    static let sumOffset = 4
     static let valuesOffset = 8
 
     static func encode(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
         for b in 0..<blocks {
             let x = src + b * 32
-            let out = dst + b * 40
+            let out = dst + b * blockBytes
             let (d, inverse) = scale(x, count: 32)
             var sum: Int32 = 0
             for i in 0..<32 {
@@ -22,8 +24,8 @@ enum Q8x32: ActivationFormat {
                 sum += Int32(q)
                 out.storeBytes(of: q, toByteOffset: valuesOffset + i, as: Int8.self)
             }
-            out.storeBytes(of: d, as: Float.self)
-            out.storeBytes(of: d * Float(sum), toByteOffset: 4, as: Float.self)
+            out.storeBytes(of: d, toByteOffset: dOffset, as: Float.self)
+            out.storeBytes(of: d * Float(sum), toByteOffset: sumOffset, as: Float.self)
         }
     }
 }
@@ -34,15 +36,16 @@ enum Q8x32: ActivationFormat {
 enum Q8xK: ActivationFormat {
     static var blockElements: Int { 256 }
     static var blockBytes: Int { 292 }
+    static let dOffset = 0
     static let valuesOffset = 4
     static let sumsOffset = 260
 
     static func encode(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
         for b in 0..<blocks {
             let x = src + b * 256
-            let out = dst + b * 292
+            let out = dst + b * blockBytes
             let (d, inverse) = scale(x, count: 256)
-            out.storeBytes(of: d, as: Float.self)
+            out.storeBytes(of: d, toByteOffset: dOffset, as: Float.self)
             for group in 0..<16 {
                 var sum: Int16 = 0
                 for i in group * 16..<group * 16 + 16 {
@@ -79,13 +82,13 @@ func roundToInt8(_ value: Float) -> Int8 {
 /// each. Scale and group sums as in ``Q8xK``.
 enum Q8xKGrouped: ActivationFormat {
     static var blockElements: Int { 256 }
-    static var blockBytes: Int { 292 }
+    static var blockBytes: Int { Q8xK.blockBytes }
 
     static func encode(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
         Q8xK.encode(src, dst, blocks: blocks)
         withUnsafeTemporaryAllocation(byteCount: 256, alignment: 32) { natural in
             for b in 0..<blocks {
-                let values = dst + b * 292 + Q8xK.valuesOffset
+                let values = dst + b * blockBytes + Q8xK.valuesOffset
                 natural.baseAddress!.copyMemory(from: values, byteCount: 256)
                 groupOrder(natural.baseAddress!, values)
             }

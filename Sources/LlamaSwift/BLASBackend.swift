@@ -2,7 +2,8 @@ import LlamaKernels
 
 /// The CPU backend with prompt batches of ``minimumBatch`` tokens or more through BLAS SGEMM on
 /// dequantized weight tiles; single tokens, small batches and matrices laid out for the native
-/// integer kernels (``LlamaKernels/WeightMatrix/hasNativeLayout``) stay on the integer kernels.
+/// integer kernels (a ``LlamaKernels/WeightMatrix/layout`` other than `.file`) stay on the
+/// integer kernels.
 public struct BLASBackend: Backend {
     /// Batches smaller than this use the CPU kernels: dequantizing a tile does not pay for itself.
     public static let minimumBatch = 32
@@ -36,7 +37,7 @@ public struct BLASBackend: Backend {
         // Matrices in a native layout (see Kernels.prepared) have an integer matmul faster than
         // dequantizing to floats for SGEMM (7B Q5_K_M prompts of 64 and 256 tokens: 10.9 and
         // 11.5 tokens/s against 3.6 and 6.3).
-        if batch >= Self.minimumBatch, !w.hasNativeLayout {
+        if batch >= Self.minimumBatch, w.layout == .file {
             blas.matmul(w, x, batch: batch, y, pool: cpu.pool)
         } else {
             cpu.matmul(w, x, batch: batch, y)

@@ -6,13 +6,17 @@ public enum Python {
         public let description: String
     }
 
-    /// Whether `python3` with the `gguf` package is available. In CI it must be (throws when it is not);
-    /// elsewhere a missing package prints why the calling test skips.
-    public static func hasGGUF(function: String = #function) throws -> Bool {
-        if (try? run("import gguf, numpy")) != nil { return true }
-        if Fixtures.isCI { throw Failure(description: "python3 with the gguf package is required in CI") }
-        print("SKIPPED \(function): python3 with the gguf package not found (pip install gguf)")
-        return false
+    /// Whether `python3` with the `gguf` and `numpy` packages is available (asked once). Tests that
+    /// need it say so with the `.pythonWithGGUF()` trait and call ``requireGGUF()`` first.
+    public static let hasGGUF: Bool = (try? run("import gguf, numpy")) != nil
+
+    /// Why a test needing gguf-py does not run here.
+    public static let missingGGUF = "python3 with the gguf and numpy packages not found (pip install gguf numpy)"
+
+    /// Throws unless `python3` with `gguf` and `numpy` is here: where the `.pythonWithGGUF()`
+    /// trait lets a test run without it (CI), this fails the test with the reason.
+    public static func requireGGUF() throws {
+        guard hasGGUF else { throw Failure(description: missingGGUF) }
     }
 
     /// Runs `python3 -c script arguments...` and returns its standard output; throws with its

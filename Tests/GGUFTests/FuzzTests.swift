@@ -106,8 +106,8 @@ import Testing
         #expect(opened > 0 && refused > 0)
     }
 
-    @Test func mutatedStories() throws {
-        guard let path = try Fixtures.require("stories260K.gguf") else { return }
+    @Test(.fixtures("stories260K.gguf")) func mutatedStories() throws {
+        let path = try Fixtures.path("stories260K.gguf")
         let (opened, refused) = try fuzz(seedFile: path, cases: 2000, seed: 260)
         #expect(opened + refused == 2000)
         #expect(opened > 0 && refused > 0)

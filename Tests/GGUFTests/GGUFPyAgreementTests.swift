@@ -7,18 +7,23 @@ import Testing
 @Suite struct GGUFPyAgreementTests {
     static let fixtureDirectories = ["", "synthetic/", "tokenizer/"]
 
-    static func locate(_ name: String) throws -> String? {
-        for dir in fixtureDirectories {
-            if let path = Fixtures.find(dir + name) { return path }
-        }
-        return try Fixtures.require(name)
+    /// The fixture path of the file `name` (the dump names files without their folder): in the
+    /// first folder that has it, else `name` itself, which the trait then reports missing.
+    static func relativePath(_ name: String) -> String {
+        fixtureDirectories.map { $0 + name }.first { Fixtures.find($0) != nil } ?? name
     }
 
-    @Test func everyFileMatchesGGUFPy() throws {
-        guard let dump = try Fixtures.json("reference/gguf-dump.json") as? [String: [String: Any]] else { return }
+    /// The dump and every file it lists, for the test's trait (the dump alone while it is missing).
+    static var neededFiles: [String] {
+        let names = (try? Fixtures.jsonObject("reference/gguf-dump.json") as? [String: Any])?.keys.sorted() ?? []
+        return ["reference/gguf-dump.json"] + names.map(relativePath)
+    }
+
+    @Test(.fixtures(neededFiles)) func everyFileMatchesGGUFPy() throws {
+        let dump = try #require(try Fixtures.jsonObject("reference/gguf-dump.json") as? [String: [String: Any]])
         #expect(dump.count >= 4)
         for (name, expected) in dump.sorted(by: { $0.key < $1.key }) {
-            guard let path = try Self.locate(name) else { continue }
+            let path = try Fixtures.path(Self.relativePath(name))
             let file = try GGUFFile(path: path)
             #expect(Int(file.version) == expected["version"] as? Int, "\(name) version")
             #expect(file.alignment == expected["alignment"] as? Int, "\(name) alignment")

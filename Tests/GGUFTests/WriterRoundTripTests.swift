@@ -15,8 +15,8 @@ import Testing
         return writer
     }
 
-    @Test func storiesRoundTripIsIdentical() throws {
-        guard let path = try Fixtures.require("stories260K.gguf") else { return }
+    @Test(.fixtures("stories260K.gguf")) func storiesRoundTripIsIdentical() throws {
+        let path = try Fixtures.path("stories260K.gguf")
         let original = try GGUFFile(path: path)
         let out = TemporaryFile()
         defer { out.remove() }
@@ -90,9 +90,9 @@ import Testing
     }
 
     /// gguf-py (`pip install gguf`) reads what our writer wrote.
-    @Test func ggufPyReadsOurFile() throws {
-        guard let path = try Fixtures.require("stories260K.gguf") else { return }
-        guard try Python.hasGGUF() else { return }
+    @Test(.fixtures("stories260K.gguf"), .pythonWithGGUF()) func ggufPyReadsOurFile() throws {
+        let path = try Fixtures.path("stories260K.gguf")
+        try Python.requireGGUF()
         let original = try GGUFFile(path: path)
         let out = TemporaryFile()
         defer { out.remove() }

@@ -6,20 +6,12 @@ import Testing
 /// Every template in `reference/chat-templates.json`, rendered for every conversation with and
 /// without the generation prompt, against Python jinja2's output (as transformers sets it up).
 @Suite struct ChatTemplateFixtureTests {
-    static let referencePath = Fixtures.find("reference/chat-templates.json")
-
     /// jinja2's renders are at 2024-07-26 10:30:00 (the fixture's fixed `strftime_now` time).
     static let fixtureTime = DateTime(year: 2024, month: 7, day: 26, hour: 10, minute: 30)
 
-    @Test("the reference fixture is present in CI") func fixturePresentInCI() throws {
-        if Fixtures.isCI { _ = try #require(try Fixtures.require("reference/chat-templates.json")) }
-    }
-
-    @Test(
-        "every template renders as jinja2 did",
-        .enabled(if: referencePath != nil, "reference/chat-templates.json not found; run with ../shared/fixtures or set LLAMA_SWIFT_FIXTURES"))
+    @Test("every template renders as jinja2 did", .fixtures("reference/chat-templates.json"))
     func rendersMatchJinja2() throws {
-        let path = try #require(Self.referencePath)
+        let path = try Fixtures.path("reference/chat-templates.json")
         let reference = try Value(json: String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self))
         guard case .object(let root) = reference, case .object(let conversations)? = root["conversations"],
               case .object(let templates)? = root["templates"] else {

@@ -15,8 +15,20 @@ import Testing
         let first16: [Double], last16: [Double], sum: Double, sumsq: Double, sha256: String
     }
 
-    static func references() throws -> [String: [Reference]]? {
-        guard let json = try Fixtures.json("reference/dequant.json") as? [String: [[String: Any]]] else { return nil }
+    /// The fixture path of a model file that `dequant.json` names.
+    static func relativePath(_ file: String) -> String {
+        file == "stories260K.gguf" ? file : "synthetic/\(file)"
+    }
+
+    /// `dequant.json` and every model file it lists, for the test's trait (the reference alone
+    /// while it is missing).
+    static var neededFiles: [String] {
+        let files = (try? Fixtures.jsonObject("reference/dequant.json") as? [String: Any])?.keys.sorted() ?? []
+        return ["reference/dequant.json"] + files.map(relativePath)
+    }
+
+    static func references() throws -> [String: [Reference]] {
+        let json = try #require(try Fixtures.jsonObject("reference/dequant.json") as? [String: [[String: Any]]])
         return json.mapValues { tensors in
             tensors.map { t in
                 Reference(
@@ -27,13 +39,12 @@ import Testing
         }
     }
 
-    @Test func everyTensorMatchesGGUFPy() throws {
-        guard let references = try Self.references() else { return }
+    @Test(.fixtures(neededFiles)) func everyTensorMatchesGGUFPy() throws {
+        let references = try Self.references()
         #expect(!references.isEmpty)
         var checkedTypes = Set<String>()
         for (file, tensors) in references.sorted(by: { $0.key < $1.key }) {
-            let relative = file == "stories260K.gguf" ? file : "synthetic/\(file)"
-            guard let path = try Fixtures.require(relative) else { continue }
+            let path = try Fixtures.path(Self.relativePath(file))
             let gguf = try GGUFFile(path: path)
             for reference in tensors {
                 let info = try #require(gguf.tensors.first { $0.name == reference.name }, "\(file): \(reference.name)")

@@ -18,22 +18,45 @@ import Testing
             }
         } else if A.self == Q8x32.self {
             for b in 0..<count / 32 {
-                let d = Double(p.loadUnaligned(fromByteOffset: b * 40, as: Float.self))
-                for i in 0..<32 { out.append(d * Double(p.load(fromByteOffset: b * 40 + 8 + i, as: Int8.self))) }
+                let block = b * Q8x32.blockBytes
+                let d = Double(p.loadUnaligned(fromByteOffset: block + Q8x32.dOffset, as: Float.self))
+                for i in 0..<32 { out.append(d * Double(p.load(fromByteOffset: block + Q8x32.valuesOffset + i, as: Int8.self))) }
             }
         } else {
+            // Q8xK, or Q8xKGrouped: value 16g + 2s + t (t = 0, 1) stored at 32s + 2g + t.
+            let grouped = A.self == Q8xKGrouped.self
             for b in 0..<count / 256 {
-                let d = Double(p.loadUnaligned(fromByteOffset: b * 292, as: Float.self))
-                for i in 0..<256 { out.append(d * Double(p.load(fromByteOffset: b * 292 + 4 + i, as: Int8.self))) }
+                let block = b * Q8xK.blockBytes
+                let d = Double(p.loadUnaligned(fromByteOffset: block + Q8xK.dOffset, as: Float.self))
+                for i in 0..<256 {
+                    let slot = grouped ? 32 * ((i % 16) / 2) + 2 * (i / 16) + i % 2 : i
+                    out.append(d * Double(p.load(fromByteOffset: block + Q8xK.valuesOffset + slot, as: Int8.self)))
+                }
             }
         }
         return out
     }
 
+    /// The format of `type`'s file blocks, then, where this build has one, its repacked layout.
+    static func formats(_ type: GGMLType) -> [any BlockFormat.Type] {
+        let format = Kernels.format(for: type)!
+        return [format] + (format.repacked.map { [$0] } ?? [])
+    }
+
+    /// `values` encoded in `F`'s layout.
+    static func encoded<F: BlockFormat>(_: F.Type, _ values: [Float]) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: values.count / F.blockElements * F.blockBytes)
+        bytes.withUnsafeMutableBytes { F.quantize(values, $0.baseAddress!, blocks: values.count / F.blockElements) }
+        return bytes
+    }
+
     /// (kernel dot, reference dot over decoded weights and decoded activation, Σ |w·a|).
     static func dots<F: BlockFormat>(_: F.Type, weights: [Float], x: [Float]) throws -> (Float, Double, Double) {
-        let row = try quantized(weights, as: F.type)
-        let decodedWeights = try dequantized(row, as: F.type, count: weights.count)
+        let row = encoded(F.self, weights)
+        var decodedWeights = [Float](repeating: .nan, count: weights.count)
+        row.withUnsafeBytes { r in
+            decodedWeights.withUnsafeMutableBufferPointer { F.dequantize(r.baseAddress!, $0.baseAddress!, blocks: weights.count / F.blockElements) }
+        }
         let activation = Products.encodeActivation(F.self, x, count: x.count)
         defer { activation.deallocate() }
         let a = decodeActivation(F.Activation.self, activation, count: x.count)
@@ -46,24 +69,31 @@ import Testing
         return (dot, reference, magnitude)
     }
 
-    /// Also checks the activation encodings: every 8-bit value is within half a step of x.
+    /// Also checks the activation encodings: every 8-bit value is within half a step of x. Each
+    /// type's repacked layout (the native build's K-quants) is checked as well: its dot reads
+    /// its own blocks and activation encoding.
     @Test(arguments: allTypes)
     func simdDotEqualsScalarReference(_ type: GGMLType) throws {
-        var rng = SeededGenerator(seed: 4)
-        for trial in 0..<8 {
-            // Float types also get lengths that leave a tail shorter than a SIMD run.
-            let count = 256 * (trial + 1) + ((type.blockLayout!.elements == 1) ? trial * 3 : 0)
-            let weights = rng.weights(count)
-            let x = (0..<count).map { _ in rng.gaussian() }
-            let (dot, reference, magnitude) = try Self.dots(Kernels.format(for: type)!, weights: weights, x: x)
-            // Integer sums are exact; what remains is float rounding of per-block scales and
-            // partial sums: a few float32 ulps of Σ|w·a|.
-            #expect(abs(Double(dot) - reference) <= 1e-5 * magnitude, "\(type.name) n=\(count): \(dot) vs \(reference)")
+        for format in Self.formats(type) {
+            var rng = SeededGenerator(seed: 4)
+            for trial in 0..<8 {
+                // Float types also get lengths that leave a tail shorter than a SIMD run.
+                let count = 256 * (trial + 1) + ((type.blockLayout!.elements == 1) ? trial * 3 : 0)
+                let weights = rng.weights(count)
+                let x = (0..<count).map { _ in rng.gaussian() }
+                let (dot, reference, magnitude) = try Self.dots(format, weights: weights, x: x)
+                // Integer sums are exact; what remains is float rounding of per-block scales and
+                // partial sums: a few float32 ulps of Σ|w·a|.
+                #expect(abs(Double(dot) - reference) <= 1e-5 * magnitude, "\(format) n=\(count): \(dot) vs \(reference)")
+            }
         }
     }
 
-    /// Types with a native (AVX2 or AVX512VNNI trait) dot keep their portable one; in a native build this
-    /// checks one against the other, in a portable build that the dispatch picks the portable one.
+    /// Types with a native (AVX2 or AVX512VNNI trait) dot over the file's layout keep their portable one; in a
+    /// native build this checks one against the other, in a portable build that the dispatch picks the
+    /// portable one. (The K-quants' dot over the file's layout is the portable one in every build; their
+    /// native dots read the repacked layout, checked against the reference above and, through
+    /// `Kernels.prepared`, against the file layout's products in `PreparedMatrixTests`.)
     @Test func nativeDotsAgreeWithPortableOnes() throws {
         var rng = SeededGenerator(seed: 13)
         let count = 4096
@@ -83,11 +113,6 @@ import Testing
         try check(Q4_1Format.self) { Q4_1Format.dotPortable($0, $1, blocks: $2) }
         try check(Q5_0Format.self) { Q5_0Format.dotPortable($0, $1, blocks: $2) }
         try check(Q5_1Format.self) { Q5_1Format.dotPortable($0, $1, blocks: $2) }
-        try check(Q4_KFormat.self) { Q4_KFormat.dotPortable($0, $1, blocks: $2) }
-        try check(Q5_KFormat.self) { Q5_KFormat.dotPortable($0, $1, blocks: $2) }
-        try check(Q6_KFormat.self) { Q6_KFormat.dotPortable($0, $1, blocks: $2) }
-        try check(Q2_KFormat.self) { Q2_KFormat.dotPortable($0, $1, blocks: $2) }
-        try check(Q3_KFormat.self) { Q3_KFormat.dotPortable($0, $1, blocks: $2) }
     }
 
     /// Runs `dotRows` for 1 to 9 activation rows (whole groups of four and leftovers) into a
@@ -101,7 +126,7 @@ import Testing
         var rng = SeededGenerator(seed: 21)
         let count = F.blockElements == 256 ? 768 : 800
         let blocks = count / F.blockElements
-        let row = try quantized(rng.weights(count), as: F.type)
+        let row = encoded(F.self, rng.weights(count))
         let rowBytes = blocks * F.activationBytesPerBlock
         let outStride = 3
         for rows in 1...9 {
@@ -117,18 +142,19 @@ import Testing
             }
             for i in 0..<rows {
                 let expected = row.withUnsafeBytes { single($0.baseAddress!, activations + i * rowBytes, blocks) }
-                #expect(out[i * outStride] == expected, "\(F.type.name) rows=\(rows) row \(i)")
+                #expect(out[i * outStride] == expected, "\(F.self) rows=\(rows) row \(i)")
             }
         }
     }
 
+    /// In each type's file layout and, where it has one, its repacked layout.
     @Test(arguments: allTypes)
     func dotRowsEqualSingleRowDots(_ type: GGMLType) throws {
         func check<F: BlockFormat>(_ format: F.Type) throws {
             try Self.checkDotRows(format, multi: { F.dotRows($0, $1, activationStride: $2, rows: $3, blocks: $4, $5, outStride: $6) },
                                   single: { F.dot($0, $1, blocks: $2) })
         }
-        try check(Kernels.format(for: type)!)
+        for format in Self.formats(type) { try check(format) }
     }
 
     /// The portable multi-row dots against the portable single-row ones (in a native build
@@ -156,8 +182,9 @@ import Testing
                 for block in 0..<4 {
                     for group in 0..<16 {
                         var sum = 0
-                        for i in 0..<16 { sum += Int(encoded.load(fromByteOffset: block * 292 + 4 + group * 16 + i, as: Int8.self)) }
-                        #expect(Int(encoded.loadUnaligned(fromByteOffset: block * 292 + 260 + 2 * group, as: Int16.self)) == sum)
+                        let start = block * Q8xK.blockBytes
+                        for i in 0..<16 { sum += Int(encoded.load(fromByteOffset: start + Q8xK.valuesOffset + group * 16 + i, as: Int8.self)) }
+                        #expect(Int(encoded.loadUnaligned(fromByteOffset: start + Q8xK.sumsOffset + 2 * group, as: Int16.self)) == sum)
                     }
                 }
             }

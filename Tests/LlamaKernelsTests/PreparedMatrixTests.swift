@@ -6,7 +6,8 @@ import Testing
 /// `Kernels.prepared`: the rearranged Q4_0, Q4_1, Q5_0 and Q5_1 layout of the native x86 build gives the products of
 /// the plain layout, to float rounding, on one thread or several, one row or a batch, and so do the
 /// repacked K-quant blocks; on Linux a large matrix of another type is copied byte for byte
-/// and gives the same products exactly.
+/// and gives the same products exactly. Every layout decodes to the file's floats, row by row and
+/// through BLAS, and says what it is (`WeightMatrix.layout`).
 @Suite struct PreparedMatrixTests {
     /// A native build (one that needs CPU features) rearranges Q4_0, Q4_1, Q5_0 and Q5_1; the portable build does not.
     static let rearranges = !Kernels.requiredCPUFeatures.isEmpty
@@ -23,7 +24,9 @@ import Testing
         let c = try MatrixProductTests.makeMatrix(type, rows: rows, columns: columns, seed: 31)
         defer { c.free() }
         let prepared = Kernels.prepared(c.matrix, pool: MatrixProductTests.threePools)
-        #expect(prepared.isRearranged == Self.rearranges && prepared.hasNativeLayout == Self.rearranges)
+        #expect(prepared.layout == (Self.rearranges ? .interleavedRows : .file))
+        #expect(prepared.isCopy == Self.rearranges && (prepared.fileRow(0) == nil) == Self.rearranges)
+        try Self.expectFileValues(prepared, c)
         var rng = SeededGenerator(seed: 32)
         let x = (0..<batch * columns).map { _ in rng.gaussian() }
 
@@ -58,15 +61,10 @@ import Testing
         let c = try MatrixProductTests.makeMatrix(type, rows: rows, columns: columns, seed: 37)
         defer { c.free() }
         let prepared = Kernels.prepared(c.matrix, pool: MatrixProductTests.threePools)
-        #expect(prepared.isCopy == Self.rearranges && !prepared.isRearranged && prepared.hasNativeLayout == Self.rearranges)
+        #expect(prepared.isCopy == Self.rearranges && prepared.layout == (Self.rearranges ? .groupOrder : .file))
+        #expect((prepared.fileRow(0) == nil) == Self.rearranges)
         #expect((memcmp(prepared.data, c.matrix.data, rows * c.matrix.rowBytes) != 0) == Self.rearranges)
-
-        var decoded = [Float](repeating: .nan, count: columns)
-        for r in 0..<rows {
-            try decoded.withUnsafeMutableBufferPointer { try Kernels.dequantize(prepared, row: r, into: $0.baseAddress!) }
-            let expected = Array(c.decoded[r * columns..<(r + 1) * columns])
-            #expect(decoded.indices.filter { decoded[$0] != expected[$0] }.isEmpty, "row \(r)")
-        }
+        try Self.expectFileValues(prepared, c)
         // Encoding in the repacked layout decodes to what the file layout's encoding decodes to.
         if let repacked = Kernels.format(for: type)!.repacked {
             let row = Array(c.decoded[0..<columns])
@@ -92,13 +90,68 @@ import Testing
         }
     }
 
+    /// Every row of `m` decodes to the file's floats of `c` exactly, and, in a build with BLAS,
+    /// its SGEMM product (which dequantizes rows through the layout) is the file layout's bit
+    /// for bit.
+    static func expectFileValues(_ m: WeightMatrix, _ c: MatrixProductTests.Case) throws {
+        var decoded = [Float](repeating: .nan, count: m.columns)
+        for r in 0..<m.rows {
+            try decoded.withUnsafeMutableBufferPointer { try Kernels.dequantize(m, row: r, into: $0.baseAddress!) }
+            let expected = Array(c.decoded[r * m.columns..<(r + 1) * m.columns])
+            #expect(decoded.indices.filter { decoded[$0] != expected[$0] }.isEmpty, "\(m.type.name) in \(m.layout): row \(r)")
+        }
+        guard let blas = Kernels.blas else { return }
+        let batch = 5
+        var rng = SeededGenerator(seed: 39)
+        let x = (0..<batch * m.columns).map { _ in rng.gaussian() }
+        func product(_ w: WeightMatrix) -> [Float] {
+            var y = [Float](repeating: .nan, count: batch * w.rows)
+            y.withUnsafeMutableBufferPointer { blas.matmul(w, x, batch: batch, $0.baseAddress!, pool: MatrixProductTests.threePools) }
+            return y
+        }
+        #expect(product(m) == product(c.matrix), "\(m.type.name) in \(m.layout) through BLAS")
+    }
+
+    /// The interleaved layout in every build (only the native one prepares it, but its bytes are
+    /// plain Swift): the file's blocks come back from it byte for byte, rows decode to the file's
+    /// floats, and the copy reports every byte of the file's matrix as read.
+    @Test(arguments: [GGMLType.q4_0, .q4_1, .q5_0, .q5_1])
+    func interleavedRowsGiveBackTheFileBlocks(_ type: GGMLType) throws {
+        let rows = 24, columns = 320
+        let c = try MatrixProductTests.makeMatrix(type, rows: rows, columns: columns, seed: 41)
+        defer { c.free() }
+        let lock = NSLock()
+        var read: [Range<Int>] = []
+        let storage = InterleavedBlocks.rearranged(c.matrix, pool: MatrixProductTests.threePools) { range in lock.withLock { read.append(range) } }
+        let m = WeightMatrix(c.matrix, layout: .interleavedRows, format: c.matrix.format, storage: storage)
+        #expect(m.layout == .interleavedRows && m.isCopy && m.fileRow(0) == nil && !m.layout.hasContiguousRows)
+        let ranges = read.sorted { $0.lowerBound < $1.lowerBound }
+        #expect(ranges.first?.lowerBound == 0 && ranges.last?.upperBound == rows * c.matrix.rowBytes)
+        #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+
+        let blocks = InterleavedBlocks(m)
+        let file = InterleavedBlocks.fileFields(type)
+        // Eight blocks of the type make one block of eight rows: scales, minimums, fifth bits, runs.
+        #expect(blocks.blockBytes == 8 * file.blockBytes && blocks.runsOffset + 4 * 32 == blocks.blockBytes)
+        #expect(blocks.groupBytes * rows / 8 == rows * c.matrix.rowBytes)
+        var block = [UInt8](repeating: 0, count: file.blockBytes)
+        for r in 0..<rows {
+            for b in 0..<columns / 32 {
+                block.withUnsafeMutableBytes { blocks.fileBlock(row: r, block: b, into: $0.baseAddress!) }
+                let original = c.matrix.fileRow(r)! + b * file.blockBytes
+                #expect(block.withUnsafeBytes { memcmp($0.baseAddress!, original, file.blockBytes) } == 0, "\(type.name) row \(r) block \(b)")
+            }
+        }
+        try Self.expectFileValues(m, c)
+    }
+
     @Test func otherMatricesAreLeftAsTheyAre() throws {
         for (type, rows) in [(GGMLType.q4_0, 36), (.q4_1, 20), (.q8_0, 64), (.f16, 64), (.f32, 64)] {
             let c = try MatrixProductTests.makeMatrix(type, rows: rows, columns: 256, seed: 33)
             defer { c.free() }
             let prepared = Kernels.prepared(c.matrix, pool: MatrixProductTests.singleThread)
-            #expect(!prepared.isRearranged && !prepared.hasNativeLayout, "\(type.name) with \(rows) rows")
-            #expect(prepared.data == c.matrix.data)
+            #expect(prepared.layout == .file, "\(type.name) with \(rows) rows")
+            #expect(prepared.data == c.matrix.data && prepared.fileRow(1) == c.matrix.data + c.matrix.rowBytes)
         }
     }
 
@@ -109,7 +162,7 @@ import Testing
         defer { c.free() }
         let prepared = Kernels.prepared(c.matrix, pool: MatrixProductTests.threePools)
         #if os(Linux)
-        #expect(prepared.isCopy && !prepared.isRearranged && !prepared.hasNativeLayout)
+        #expect(prepared.isCopy && prepared.layout == .file && prepared.fileRow(0) == prepared.data)
         #expect(prepared.data != c.matrix.data)
         #expect(memcmp(prepared.data, c.matrix.data, rows * c.matrix.rowBytes) == 0)
         #else

@@ -56,17 +56,8 @@ import Testing
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    /// Whether python3 with gguf-py is here; in CI it must be.
-    static func pythonWithGGUF() throws -> Bool {
-        let probe = try? python(["-c", "import gguf, numpy"])
-        if probe?.status == 0 { return true }
-        let reason = "python3 with the gguf and numpy packages is not available (\(probe?.output.trimmingCharacters(in: .whitespacesAndNewlines) ?? "python3 not found"))"
-        if Fixtures.isCI { Issue.record("\(reason); CI must have it") } else { print("SKIPPED PythonRoundTripTests: \(reason)") }
-        return false
-    }
-
-    @Test func ggufPyDecodesOurRowsAsWeDo() throws {
-        guard try Self.pythonWithGGUF() else { return }
+    @Test(.pythonWithGGUF()) func ggufPyDecodesOurRowsAsWeDo() throws {
+        try Python.requireGGUF()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("llamakernels-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }

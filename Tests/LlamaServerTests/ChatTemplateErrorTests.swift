@@ -6,8 +6,8 @@ import Testing
 
 @Suite("A chat template that raises answers 400 with its message")
 struct ChatTemplateErrorTests {
-    @Test func raisingTemplateGives400() async throws {
-        guard let path = try Fixtures.require("stories260K.gguf") else { return }
+    @Test(.fixtures("stories260K.gguf")) func raisingTemplateGives400() async throws {
+        let path = try Fixtures.path("stories260K.gguf")
         let model = try LlamaModel(path: path, threads: 1)
         let template = try model.chatTemplate(jinja: """
             {%- for m in messages %}{% if m.role == 'system' %}{{ raise_exception('System role not supported here') }}{% endif %}{{ m.content }}{% endfor %}

@@ -22,9 +22,9 @@ struct RealModelTests {
         return LlamaEngine(session: try model.makeSession(), name: "stories260K", sessions: parallel)
     }
 
-    @Test("completions and chat completions, plain and streamed, equal greedy library output")
+    @Test("completions and chat completions, plain and streamed, equal greedy library output", .fixtures("stories260K.gguf"))
     func matchesLibrary() async throws {
-        guard let path = try Fixtures.require("stories260K.gguf") else { return }
+        let path = try Fixtures.path("stories260K.gguf")
         let engine = try engine(path)
         let prompt = "Once upon a time, there was a little"
         let expectedText = try await greedy(engine.model, prompt: prompt, maxTokens: 24)
@@ -66,9 +66,9 @@ struct RealModelTests {
         }
     }
 
-    @Test("load: 8 streaming clients × 20 requests, every answer complete and equal to the library's")
+    @Test("load: 8 streaming clients × 20 requests, every answer complete and equal to the library's", .fixtures("stories260K.gguf"))
     func load() async throws {
-        guard let path = try Fixtures.require("stories260K.gguf") else { return }
+        let path = try Fixtures.path("stories260K.gguf")
         let engine = try engine(path, parallel: 2)
         let prompts = (0..<8).map { "Once upon a time, a child named \(["Tim", "Sue", "Max", "Lily", "Ben", "Amy", "Sam", "Zoe"][$0])" }
         var expected: [String] = []

@@ -22,17 +22,24 @@ import Testing
         ("SmolLM2-135M-Instruct.Q4_1.gguf", "smollm2-135m-instruct-q4_1"),
     ]
 
-    @Test("cpu", arguments: models)
+    /// The model files and references of `models`, for the tests' `.fixtures(...)` traits.
+    static func neededFiles(_ models: some Sequence<(String, String)>) -> [String] {
+        models.flatMap { [$0.0, "reference/\($0.1).json"] }
+    }
+
+    @Test("cpu", .fixtures(neededFiles(models)), arguments: models)
     func cpu(fixture: String, name: String) async throws {
         try await check(fixture, name, on: .cpu)
     }
 
-    @Test("blas", .enabled(if: ComputeBackend.isAvailable(.blas), "built without the BLAS trait"), arguments: models)
+    @Test("blas", .enabled(if: ComputeBackend.isAvailable(.blas), "built without the BLAS trait"), .fixtures(neededFiles(models)),
+          arguments: models)
     func blas(fixture: String, name: String) async throws {
         try await check(fixture, name, on: .blas)
     }
 
-    @Test("vulkan", .enabled(if: ComputeBackend.isAvailable(.vulkan), "no Vulkan device (or built without the Vulkan trait)"), arguments: models)
+    @Test("vulkan", .enabled(if: ComputeBackend.isAvailable(.vulkan), "no Vulkan device (or built without the Vulkan trait)"),
+          .fixtures(neededFiles(models)), arguments: models)
     func vulkan(fixture: String, name: String) async throws {
         try await check(fixture, name, on: .vulkan)
     }
@@ -40,7 +47,7 @@ import Testing
     /// The quantized checks again with the Q8_0 cache (a quarter of F32's bytes plus scales).
     /// In the native build one position of tiny-llama2-Q5_K_M ranks llama.cpp's (F16-cache)
     /// top-1 fourth with 8-bit keys and values: recorded as a known issue there, to be closed.
-    @Test("cpu, Q8_0 cache", arguments: models.dropFirst())
+    @Test("cpu, Q8_0 cache", .fixtures(neededFiles(models.dropFirst())), arguments: models.dropFirst())
     func cpuWithQ8Cache(fixture: String, name: String) async throws {
         if name == "tiny-llama2-Q5_K_M" {
             await withKnownIssue("8-bit keys and values move one position's ranking", isIntermittent: true) {
@@ -58,7 +65,8 @@ import Testing
     /// least 0.998. A backend without kernels for one of the file's types must refuse it at load,
     /// naming the tensor.
     func check(_ fixture: String, _ name: String, on backend: ComputeBackend, cacheType: KVCacheType = .f16) async throws {
-        guard let path = try Fixtures.require(fixture), let reference = try ReferenceOutputs.load(name) else { return }
+        let path = try Fixtures.path(fixture)
+        let reference = try ReferenceOutputs.load(name)
         let file = try GGUFFile(path: path)
         let lacking = file.tensors.first { $0.shape.count >= 2 && !backend.supportedWeightTypes.contains($0.type) }
         if let lacking {

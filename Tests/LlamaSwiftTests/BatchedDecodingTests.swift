@@ -10,11 +10,13 @@ import Testing
         "One day, a girl named Sue", "The sun was hot", "Ben had a toy car", "In the forest there was",
     ]
 
-    @Test("8 sequences decoded together each give their greedy text alone", arguments: [
+    static let models = [
         "stories260K.gguf", "synthetic/tiny-llama2-Q4_0.gguf", "synthetic/tiny-llama3-Q4_0.gguf", "synthetic/tiny-mistral-Q4_K_M.gguf",
-    ])
+    ]
+
+    @Test("8 sequences decoded together each give their greedy text alone", .fixtures(models), arguments: models)
     func batchedEqualsAlone(fixture: String) async throws {
-        guard let path = try Fixtures.require(fixture) else { return }
+        let path = try Fixtures.path(fixture)
         let model = try LlamaModel(path: path, threads: 2)
         var alone: [String] = []
         for prompt in Self.prompts {
@@ -30,9 +32,9 @@ import Testing
         #expect(together.contains { !$0.isEmpty })
     }
 
-    @Test("append evaluates several sequences at once and checks what it is given")
+    @Test("append evaluates several sequences at once and checks what it is given", .fixtures("stories260K.gguf"))
     func appendLogitsEqualSessionLogits() async throws {
-        guard let path = try Fixtures.require("stories260K.gguf") else { return }
+        let path = try Fixtures.path("stories260K.gguf")
         let model = try LlamaModel(path: path, threads: 2)
         let a = model.tokenize("Once upon a time"), b = model.tokenize("The cat sat")
         let decoder = try BatchedDecoder(model: model, sequences: 2, contextSize: 64)

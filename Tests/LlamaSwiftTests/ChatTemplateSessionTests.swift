@@ -17,8 +17,8 @@ import LlamaSwift
         return (0...(haystack.count - needle.count)).contains { Array(haystack[$0..<($0 + needle.count)]) == needle }
     }
 
-    @Test func smolLM2ChatsThroughItsOwnTemplate() async throws {
-        guard let path = try Fixtures.require("SmolLM2-135M-Instruct.Q4_1.gguf") else { return }
+    @Test(.fixtures("SmolLM2-135M-Instruct.Q4_1.gguf")) func smolLM2ChatsThroughItsOwnTemplate() async throws {
+        let path = try Fixtures.path("SmolLM2-135M-Instruct.Q4_1.gguf")
         let model = try LlamaModel(path: path, threads: 2)
         let session = try model.makeSession(contextSize: 256)
         let answer = try await collect(session.chat(messages: [.user("What is the capital of France?")], parameters: .greedy(maxTokens: 8)))
@@ -32,8 +32,8 @@ import LlamaSwift
         if let bos = model.tokenizer.bosTokenID { #expect(Array(cached.prefix(2)) != [bos, bos]) }
     }
 
-    @Test func otherTemplatesAndTheirErrors() async throws {
-        guard let path = try Fixtures.require("SmolLM2-135M-Instruct.Q4_1.gguf") else { return }
+    @Test(.fixtures("SmolLM2-135M-Instruct.Q4_1.gguf")) func otherTemplatesAndTheirErrors() async throws {
+        let path = try Fixtures.path("SmolLM2-135M-Instruct.Q4_1.gguf")
         let model = try LlamaModel(path: path, threads: 2)
         let session = try model.makeSession(contextSize: 256)
 

@@ -20,8 +20,8 @@ import LlamaSwift
         return p
     }
 
-    @Test func sameSeedSameTextDifferentSeedDifferentText() async throws {
-        guard let path = try Fixtures.require("stories260K.gguf") else { return }
+    @Test(.fixtures("stories260K.gguf")) func sameSeedSameTextDifferentSeedDifferentText() async throws {
+        let path = try Fixtures.path("stories260K.gguf")
         let model = try LlamaModel(path: path, threads: 1)
         let session = try model.makeSession()
         let first = try await collect(session.generate(prompt: "Once upon a time", parameters: sampling(seed: 11)))
@@ -32,8 +32,8 @@ import LlamaSwift
         #expect(first != other)
     }
 
-    @Test func reusesTheCachedPrefixAndGivesTheSameText() async throws {
-        guard let path = try Fixtures.require("stories260K.gguf") else { return }
+    @Test(.fixtures("stories260K.gguf")) func reusesTheCachedPrefixAndGivesTheSameText() async throws {
+        let path = try Fixtures.path("stories260K.gguf")
         let model = try LlamaModel(path: path, threads: 1)
         let session = try model.makeSession()
         let prompt = "Lily and Tom were friends. One day, they"
@@ -44,8 +44,8 @@ import LlamaSwift
         #expect(await session.statistics.promptTokens == 1)
     }
 
-    @Test func stopsBeforeAStopStringAndAtMaxTokens() async throws {
-        guard let path = try Fixtures.require("stories260K.gguf") else { return }
+    @Test(.fixtures("stories260K.gguf")) func stopsBeforeAStopStringAndAtMaxTokens() async throws {
+        let path = try Fixtures.path("stories260K.gguf")
         let model = try LlamaModel(path: path, threads: 1)
         let full = try await collect(model.makeSession().generate(prompt: "Once upon a time", parameters: .greedy(maxTokens: 30)))
         let words = full.split(separator: " ")
@@ -62,8 +62,8 @@ import LlamaSwift
         #expect(await session.statistics.generatedTokens == 5)
     }
 
-    @Test func stopsWhenTheContextIsFull() async throws {
-        guard let path = try Fixtures.require("stories260K.gguf") else { return }
+    @Test(.fixtures("stories260K.gguf")) func stopsWhenTheContextIsFull() async throws {
+        let path = try Fixtures.path("stories260K.gguf")
         let model = try LlamaModel(path: path, threads: 1)
         let session = try model.makeSession(contextSize: 16)
         var p = sampling(seed: 3)
@@ -74,8 +74,8 @@ import LlamaSwift
         #expect(statistics.generatedTokens <= 12)
     }
 
-    @Test func breakingOffEndsTheStreamAndLeavesTheSessionUsable() async throws {
-        guard let path = try Fixtures.require("stories260K.gguf") else { return }
+    @Test(.fixtures("stories260K.gguf")) func breakingOffEndsTheStreamAndLeavesTheSessionUsable() async throws {
+        let path = try Fixtures.path("stories260K.gguf")
         let model = try LlamaModel(path: path, threads: 1)
         let session = try model.makeSession()
         for try await _ in session.generate(prompt: "Once upon a time", parameters: sampling(seed: 5)) { break }

@@ -46,29 +46,29 @@ import LlamaSwift
         }
     }
 
-    @Test func otherArchitecture() throws {
-        guard let source = try Fixtures.require("stories260K.gguf") else { return }
+    @Test(.fixtures("stories260K.gguf")) func otherArchitecture() throws {
+        let source = try Fixtures.path("stories260K.gguf")
         let path = try writeVariant(of: source, metadata: { $0["general.architecture"] = .string("gpt2") })
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(throws: LlamaError.unsupportedArchitecture("gpt2")) { try LlamaModel(path: path) }
     }
 
-    @Test func missingMetadataKey() throws {
-        guard let source = try Fixtures.require("stories260K.gguf") else { return }
+    @Test(.fixtures("stories260K.gguf")) func missingMetadataKey() throws {
+        let source = try Fixtures.path("stories260K.gguf")
         let path = try writeVariant(of: source, metadata: { $0["llama.block_count"] = nil })
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(throws: LlamaError.missingMetadata(key: "llama.block_count")) { try LlamaModel(path: path) }
     }
 
-    @Test func missingTensor() throws {
-        guard let source = try Fixtures.require("stories260K.gguf") else { return }
+    @Test(.fixtures("stories260K.gguf")) func missingTensor() throws {
+        let source = try Fixtures.path("stories260K.gguf")
         let path = try writeVariant(of: source, drop: ["blk.2.ffn_up.weight"])
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(throws: LlamaError.missingTensor(name: "blk.2.ffn_up.weight")) { try LlamaModel(path: path) }
     }
 
-    @Test func unsupportedTensorType() throws {
-        guard let source = try Fixtures.require("stories260K.gguf") else { return }
+    @Test(.fixtures("stories260K.gguf")) func unsupportedTensorType() throws {
+        let source = try Fixtures.path("stories260K.gguf")
         let path = try writeVariant(of: source, retype: ["blk.0.attn_q.weight": .iq4_NL])
         defer { try? FileManager.default.removeItem(atPath: path) }
         let supported = GGMLType.allCases.filter(ComputeBackend.cpu.supportedWeightTypes.contains).map(\.name)
@@ -90,8 +90,8 @@ import LlamaSwift
         }
     }
 
-    @Test func configurationReadsStories260K() throws {
-        guard let path = try Fixtures.require("stories260K.gguf") else { return }
+    @Test(.fixtures("stories260K.gguf")) func configurationReadsStories260K() throws {
+        let path = try Fixtures.path("stories260K.gguf")
         let c = try ModelConfiguration(metadata: GGUFFile(path: path).metadata)
         #expect(c.embeddingLength == 64)
         #expect(c.blockCount == 5)
@@ -102,8 +102,8 @@ import LlamaSwift
         #expect(c.ropeFrequencyBase == 10000)
     }
 
-    @Test func promptLongerThanTheContext() async throws {
-        guard let path = try Fixtures.require("stories260K.gguf") else { return }
+    @Test(.fixtures("stories260K.gguf")) func promptLongerThanTheContext() async throws {
+        let path = try Fixtures.path("stories260K.gguf")
         let model = try LlamaModel(path: path, threads: 1)
         let session = try model.makeSession(contextSize: 8)
         let prompt = "Lily and Tom were friends. One day"
@@ -117,8 +117,8 @@ import LlamaSwift
         }
     }
 
-    @Test func badTokensAndParameters() async throws {
-        guard let path = try Fixtures.require("stories260K.gguf") else { return }
+    @Test(.fixtures("stories260K.gguf")) func badTokensAndParameters() async throws {
+        let path = try Fixtures.path("stories260K.gguf")
         let model = try LlamaModel(path: path, threads: 1)
         #expect(throws: LlamaError.invalidToken(id: 512, vocabularySize: 512)) { try model.logits(for: [1, 512]) }
         #expect(throws: LlamaError.invalidToken(id: -1, vocabularySize: 512)) { try model.logits(for: [-1]) }

@@ -8,14 +8,12 @@ import LlamaSwift
 @Suite struct ModelQuantizerTests {
     /// The synthetic fixtures were made by llama.cpp's quantizer from this generator's
     /// tiny-llama2 F16 output with seed 1; regenerate that F16 file.
-    static func makeTinyLlama2F16(at path: String) throws -> Bool {
-        guard try Python.hasGGUF(),
-              let generator = try Fixtures.sharedTool("make_synthetic_gguf.py"),
-              let vocab = try Fixtures.require("tokenizer/ggml-vocab-llama-spm.gguf")
-        else { return false }
+    static func makeTinyLlama2F16(at path: String) throws {
+        try Python.requireGGUF()
+        let generator = try Fixtures.sharedTool("make_synthetic_gguf.py")
+        let vocab = try Fixtures.path("tokenizer/ggml-vocab-llama-spm.gguf")
         try Python.run("import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')",
                        arguments: [generator, "--preset", "tiny-llama2", "--vocab", vocab, "--out", path, "--seed", "1"])
-        return true
     }
 
     static func floats(_ t: GGUFTensorInfo, of file: GGUFFile) throws -> [Float] {
@@ -36,16 +34,19 @@ import LlamaSwift
     }
 
     /// Same types as llama.cpp's quantizer chose, and no more error than its encoding, per tensor.
-    @Test(arguments: ["Q4_0", "Q5_K_M", "Q6_K"])
+    static let presetNames = ["Q4_0", "Q5_K_M", "Q6_K"]
+
+    @Test(.fixtures(["tokenizer/ggml-vocab-llama-spm.gguf"] + presetNames.map { "synthetic/tiny-llama2-\($0).gguf" }),
+          .sharedTools("make_synthetic_gguf.py"), .pythonWithGGUF(), arguments: presetNames)
     func asAccurateAsLlamaCpp(presetName: String) throws {
-        guard let reference = try Fixtures.require("synthetic/tiny-llama2-\(presetName).gguf") else { return }
+        let reference = try Fixtures.path("synthetic/tiny-llama2-\(presetName).gguf")
         let f16Path = FileManager.default.temporaryDirectory.appendingPathComponent("tiny-llama2-f16-\(UUID()).gguf").path
         let outPath = f16Path.replacingOccurrences(of: "-f16-", with: "-\(presetName)-")
         defer {
             try? FileManager.default.removeItem(atPath: f16Path)
             try? FileManager.default.removeItem(atPath: outPath)
         }
-        guard try Self.makeTinyLlama2F16(at: f16Path) else { return }
+        try Self.makeTinyLlama2F16(at: f16Path)
         let source = try GGUFFile(path: f16Path)
         let preset = try #require(QuantizationPreset(name: presetName))
         try ModelQuantizer.quantize(source, to: outPath, preset: preset, pool: ThreadPool(threadCount: 2))

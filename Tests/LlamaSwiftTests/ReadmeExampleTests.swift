@@ -5,8 +5,8 @@ import Testing
 /// The README's library example, run on the fixtures (stories260K has no chat template, so the
 /// chat half runs on the synthetic LLaMA 3 model, whose vocabulary implies one).
 @Suite struct ReadmeExampleTests {
-    @Test func generateAsInTheReadme() async throws {
-        guard let path = try Fixtures.require("stories260K.gguf") else { return }
+    @Test(.fixtures("stories260K.gguf")) func generateAsInTheReadme() async throws {
+        let path = try Fixtures.path("stories260K.gguf")
         let model = try await LlamaModel.load(path: path)
         let session = try model.makeSession(contextSize: 128)
 
@@ -23,8 +23,8 @@ import Testing
         #expect(generated > 0 && generated <= 24)
     }
 
-    @Test func chatAsInTheReadme() async throws {
-        guard let path = try Fixtures.require("synthetic/tiny-llama3-Q4_0.gguf") else { return }
+    @Test(.fixtures("synthetic/tiny-llama3-Q4_0.gguf")) func chatAsInTheReadme() async throws {
+        let path = try Fixtures.path("synthetic/tiny-llama3-Q4_0.gguf")
         let model = try await LlamaModel.load(path: path)
         let session = try model.makeSession(contextSize: 256)
         let reply = session.chat(messages: [.system("You are terse."), .user("Name three colours.")],

@@ -38,9 +38,10 @@ struct ReferenceOutputs: Decodable {
         case parseSpecial = "parse_special"
     }
 
-    /// The reference for `name` (e.g. `"stories260K"`), or `nil` when the fixture is absent locally.
-    static func load(_ name: String) throws -> ReferenceOutputs? {
-        guard let path = try Fixtures.require("reference/\(name).json") else { return nil }
+    /// The reference for `name` (e.g. `"stories260K"`), from `reference/<name>.json`, which the
+    /// test's `.fixtures(...)` trait names.
+    static func load(_ name: String) throws -> ReferenceOutputs {
+        let path = try Fixtures.path("reference/\(name).json")
         return try JSONDecoder().decode(ReferenceOutputs.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     }
 }

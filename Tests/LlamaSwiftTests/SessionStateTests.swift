@@ -18,9 +18,10 @@ struct SessionStateTests {
         return Array(model.tokenize(text).prefix(count))
     }
 
-    @Test("a restored ~500-token prompt gives the same next-token logits as recomputing it, faster")
+    @Test("a restored ~500-token prompt gives the same next-token logits as recomputing it, faster",
+          .fixtures("synthetic/tiny-llama2-Q4_0.gguf"))
     func restoreMatchesRecompute() async throws {
-        guard let path = try Fixtures.require("synthetic/tiny-llama2-Q4_0.gguf") else { return }
+        let path = try Fixtures.path("synthetic/tiny-llama2-Q4_0.gguf")
         let model = try LlamaModel(path: path)
         let prompt = longPrompt(model, count: 500)
         let next = prompt[17]
@@ -54,9 +55,9 @@ struct SessionStateTests {
             + "\(String(format: "%.1f", recomputeTime / restoreTime))x faster")
     }
 
-    @Test("generation after a restore continues as in the session that saved it")
+    @Test("generation after a restore continues as in the session that saved it", .fixtures("stories260K.gguf"))
     func generationAfterRestore() async throws {
-        guard let path = try Fixtures.require("stories260K.gguf") else { return }
+        let path = try Fixtures.path("stories260K.gguf")
         let model = try LlamaModel(path: path)
         let prompt = "Once upon a time, there was a little girl"
         let statePath = temporaryPath("story.state")
@@ -77,10 +78,11 @@ struct SessionStateTests {
         #expect(await restoring.statistics.promptTokens == 1)
     }
 
-    @Test("a state of another model, another version, or a truncated, altered or foreign file is refused")
+    @Test("a state of another model, another version, or a truncated, altered or foreign file is refused",
+          .fixtures("stories260K.gguf", "synthetic/tiny-llama2-Q4_0.gguf"))
     func refusals() async throws {
-        guard let storiesPath = try Fixtures.require("stories260K.gguf"),
-              let tinyPath = try Fixtures.require("synthetic/tiny-llama2-Q4_0.gguf") else { return }
+        let storiesPath = try Fixtures.path("stories260K.gguf")
+        let tinyPath = try Fixtures.path("synthetic/tiny-llama2-Q4_0.gguf")
         let stories = try LlamaModel(path: storiesPath)
         let tiny = try LlamaModel(path: tinyPath)
         let statePath = temporaryPath("stories.state")

@@ -9,10 +9,11 @@ import Testing
     /// SmolLM2 chats through its own Jinja template: its rendering of the reference
     /// conversation encodes to exactly the tokens llama.cpp produced for that prompt, and its
     /// default system message appears when the conversation has none.
-    @Test func smolLM2TemplateReproducesTheReferencePrompt() throws {
-        guard let path = try Fixtures.require(TestTokenizers.smolLM2),
-              let tokenizer = try TestTokenizers.load(TestTokenizers.smolLM2),
-              let json = try Fixtures.json("reference/smollm2-135m-instruct-q4_1.json") as? [String: Any] else { return }
+    @Test(.fixtures(TestTokenizers.smolLM2, "reference/smollm2-135m-instruct-q4_1.json"))
+    func smolLM2TemplateReproducesTheReferencePrompt() throws {
+        let path = try Fixtures.path(TestTokenizers.smolLM2)
+        let tokenizer = try TestTokenizers.load(TestTokenizers.smolLM2)
+        let json = try #require(try Fixtures.jsonObject("reference/smollm2-135m-instruct-q4_1.json") as? [String: Any])
         let metadata = try GGUFFile(path: path).metadata
         let template = try #require(try ChatTemplate.modelTemplate(metadata: metadata, tokenizer: tokenizer))
         #expect(template.name == nil)
@@ -32,13 +33,16 @@ import Testing
 
     /// Each tiny model of the fixtures renders its own template as jinja2 did for its third
     /// reference prompt (one user message, generation prompt, leading BOS text left out).
-    @Test(arguments: ["gemma2", "gemma3", "mistral", "phi3", "qwen2", "qwen3"])
+    static let tinyArchitectures = ["gemma2", "gemma3", "mistral", "phi3", "qwen2", "qwen3"]
+
+    @Test(.fixtures(tinyArchitectures.flatMap { ["synthetic/tiny-\($0)-Q4_0.gguf", "reference/tiny-\($0)-Q4_0.json"] }),
+          arguments: tinyArchitectures)
     func fixtureModelsChatThroughTheirOwnTemplates(_ arch: String) throws {
-        guard let path = try Fixtures.require("synthetic/tiny-\(arch)-Q4_0.gguf"),
-              let json = try Fixtures.json("reference/tiny-\(arch)-Q4_0.json") as? [String: Any] else { return }
+        let path = try Fixtures.path("synthetic/tiny-\(arch)-Q4_0.gguf")
+        let json = try #require(try Fixtures.jsonObject("reference/tiny-\(arch)-Q4_0.json") as? [String: Any])
         // The qwen2 pre-tokenizer is not supported yet; the Qwen template needs no BOS or EOS
         // text for this prompt, so those two render without a tokenizer.
-        let tokenizer = arch.hasPrefix("qwen") ? nil : try TestTokenizers.load("synthetic/tiny-\(arch)-Q4_0.gguf")
+        let tokenizer: LlamaTokenizer? = arch.hasPrefix("qwen") ? nil : try TestTokenizers.load("synthetic/tiny-\(arch)-Q4_0.gguf")
         let template = try #require(try ChatTemplate.modelTemplate(metadata: GGUFFile(path: path).metadata, tokenizer: tokenizer))
         let reference = try #require((json["cases"] as? [[String: Any]])?[2]["prompt"] as? String)
         let prompt = try template.render([.user("Give me three tips for keeping a sourdough starter alive.")], addGenerationPrompt: true, variables: [:])
@@ -125,9 +129,10 @@ import Testing
         #expect(try template.render(messages: messages, addGenerationPrompt: false, variables: [:]) == #"a b;f{"x": 1};done;"#)
     }
 
-    @Test func guessesFromTheVocabularyWithoutATemplate() throws {
-        guard let llama3 = try TestTokenizers.load("tokenizer/ggml-vocab-llama-bpe.gguf"),
-              let llama2 = try TestTokenizers.load("tokenizer/ggml-vocab-llama-spm.gguf") else { return }
+    @Test(.fixtures("tokenizer/ggml-vocab-llama-bpe.gguf", "tokenizer/ggml-vocab-llama-spm.gguf"))
+    func guessesFromTheVocabularyWithoutATemplate() throws {
+        let llama3 = try TestTokenizers.load("tokenizer/ggml-vocab-llama-bpe.gguf")
+        let llama2 = try TestTokenizers.load("tokenizer/ggml-vocab-llama-spm.gguf")
         #expect(ChatTemplate.forModel(metadata: GGUFMetadata(), tokenizer: llama3)?.name == "llama3")
         #expect(ChatTemplate.forModel(metadata: GGUFMetadata(), tokenizer: llama2)?.name == "llama2")
         #expect(ChatTemplate.forModel(metadata: GGUFMetadata()) == nil)

@@ -8,8 +8,8 @@ import LlamaTokenizer
 /// and renders a conversation. Their architectures do not load as a `LlamaModel` yet, so this
 /// is checked on the GGUF metadata and tokenizer alone.
 @Suite struct FixtureModelTemplateTests {
-    @Test func everyTinyModelsTemplateRenders() throws {
-        guard let folder = try Fixtures.require("synthetic") else { return }
+    @Test(.fixtures("synthetic")) func everyTinyModelsTemplateRenders() throws {
+        let folder = try Fixtures.path("synthetic")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder)
             .filter { $0.hasPrefix("tiny-") && $0.hasSuffix("-Q8_0.gguf") }.sorted()
         #expect(!files.isEmpty)

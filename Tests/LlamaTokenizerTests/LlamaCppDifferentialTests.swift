@@ -10,11 +10,9 @@ import Testing
 @Suite struct LlamaCppDifferentialTests {
     static let casesPath = ProcessInfo.processInfo.environment["LLAMA_CPP_TOKENIZER_CASES"]
 
-    @Test func encodingPiecesAndEndOfGenerationMatchLlamaCpp() throws {
-        guard let casesPath = Self.casesPath else {
-            print("SKIPPED LlamaCppDifferentialTests: set LLAMA_CPP_TOKENIZER_CASES (see Benchmarks/tokenizer-llama-cpp-cases.py)")
-            return
-        }
+    @Test(.enabled(if: casesPath != nil, "set LLAMA_CPP_TOKENIZER_CASES (see Benchmarks/tokenizer-llama-cpp-cases.py)"))
+    func encodingPiecesAndEndOfGenerationMatchLlamaCpp() throws {
+        let casesPath = try #require(Self.casesPath)
         let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: casesPath))) as? [String: Any])
         #expect(!root.isEmpty)
         for (path, value) in root.sorted(by: { $0.key < $1.key }) {

@@ -1,11 +1,12 @@
+import FixtureSupport
 import Testing
 @testable import LlamaTokenizer
 
 /// Short words merge by scanning, long ones through a heap; both must pick the same merges.
 @Suite struct MergeStrategyTests {
-    @Test func scanningAndHeapAgree() throws {
-        guard let tokenizer = try TestTokenizers.load("tokenizer/ggml-vocab-llama-bpe.gguf"),
-              case .bytePair(let bpe, _) = tokenizer.encoder else { return }
+    @Test(.fixtures("tokenizer/ggml-vocab-llama-bpe.gguf")) func scanningAndHeapAgree() throws {
+        let tokenizer = try TestTokenizers.load("tokenizer/ggml-vocab-llama-bpe.gguf")
+        guard case .bytePair(let bpe, _) = tokenizer.encoder else { return }
         var generator = SplitMix(seed: 7)
         let alphabets: [[Unicode.Scalar]] = [
             Array("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种".unicodeScalars),

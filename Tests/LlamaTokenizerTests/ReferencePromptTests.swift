@@ -15,11 +15,11 @@ import Testing
         ("smollm2-135m-instruct-q4_1.json", TestTokenizers.smolLM2),
     ]
 
-    @Test(arguments: models.map(\.reference))
+    @Test(.fixtures(models.flatMap { ["reference/\($0.reference)", $0.model] }), arguments: models.map(\.reference))
     func promptTokensMatchLlamaCpp(reference: String) throws {
         let model = Self.models.first { $0.reference == reference }!.model
-        guard let json = try Fixtures.json("reference/\(reference)") as? [String: Any],
-              let tokenizer = try TestTokenizers.load(model) else { return }
+        let json = try #require(try Fixtures.jsonObject("reference/\(reference)") as? [String: Any])
+        let tokenizer = try TestTokenizers.load(model)
         let parseSpecial = try #require(json["parse_special"] as? Bool)
         let cases = try #require(json["cases"] as? [[String: Any]])
         #expect(!cases.isEmpty)

@@ -1,3 +1,4 @@
+import FixtureSupport
 import Testing
 @testable import LlamaTokenizer
 
@@ -14,17 +15,17 @@ import Testing
         "中文字符和日本語のテキスト", "Ελληνικά, русский, עברית, العربية", "it's I'LL we've", "",
     ]
 
-    @Test(arguments: vocabularies)
+    @Test(.fixtures(vocabularies), arguments: vocabularies)
     func decodeInvertsEncode(vocabulary: String) throws {
-        guard let tokenizer = try TestTokenizers.load(vocabulary) else { return }
+        let tokenizer = try TestTokenizers.load(vocabulary)
         for text in Self.texts {
             #expect(tokenizer.decode(tokenizer.encode(text)) == text, "text \(text.debugDescription)")
             #expect(tokenizer.decode(tokenizer.encode(text, addSpecial: false)) == text, "text \(text.debugDescription)")
         }
     }
 
-    @Test func sentencePieceFallsBackToBytesOutsideTheVocabulary() throws {
-        guard let tokenizer = try TestTokenizers.load("stories260K.gguf") else { return }
+    @Test(.fixtures("stories260K.gguf")) func sentencePieceFallsBackToBytesOutsideTheVocabulary() throws {
+        let tokenizer = try TestTokenizers.load("stories260K.gguf")
         // stories260K's 512 tokens hold no CJK: each UTF-8 byte becomes its <0xNN> token.
         let tokens = tokenizer.encode("中", addSpecial: false)
         let texts = tokens.compactMap { tokenizer.text(of: $0) }
@@ -32,8 +33,8 @@ import Testing
         #expect(tokens.allSatisfy { tokenizer.tokenType($0) == .byte || tokenizer.tokenType($0) == .normal })
     }
 
-    @Test func sentencePieceDecodeKeepsSpacesInsideTheText() throws {
-        guard let tokenizer = try TestTokenizers.load("tokenizer/ggml-vocab-llama-spm.gguf") else { return }
+    @Test(.fixtures("tokenizer/ggml-vocab-llama-spm.gguf")) func sentencePieceDecodeKeepsSpacesInsideTheText() throws {
+        let tokenizer = try TestTokenizers.load("tokenizer/ggml-vocab-llama-spm.gguf")
         let tokens = tokenizer.encode("Hello world", addSpecial: false)
         #expect(tokens.map { tokenizer.piece(for: $0) } == [Array(" Hello".utf8), Array(" world".utf8)])
         #expect(tokenizer.decode(Array(tokens.dropFirst())) == "world")
@@ -41,8 +42,8 @@ import Testing
         #expect(tokens.map { stream.append($0) }.joined() == " Hello world")
     }
 
-    @Test func outOfRangeIdsDecodeToNothing() throws {
-        guard let tokenizer = try TestTokenizers.load("tokenizer/ggml-vocab-llama-bpe.gguf") else { return }
+    @Test(.fixtures("tokenizer/ggml-vocab-llama-bpe.gguf")) func outOfRangeIdsDecodeToNothing() throws {
+        let tokenizer = try TestTokenizers.load("tokenizer/ggml-vocab-llama-bpe.gguf")
         #expect(tokenizer.piece(for: -1).isEmpty)
         #expect(tokenizer.piece(for: tokenizer.vocabularySize).isEmpty)
         #expect(tokenizer.decode([Int.max, -5]) == "")
@@ -53,9 +54,11 @@ import Testing
 @Suite struct InvalidUTF8Tests {
     static let inputs: [[UInt8]] = [[0xFF, 0x41], [0x41, 0xE4, 0xB8], [0x80, 0x80, 0x20, 0x41], [0xF0, 0x9F, 0x41, 0xC3]]
 
-    @Test(arguments: ["tokenizer/ggml-vocab-llama-bpe.gguf", "tokenizer/ggml-vocab-llama-spm.gguf"])
+    static let vocabularies = ["tokenizer/ggml-vocab-llama-bpe.gguf", "tokenizer/ggml-vocab-llama-spm.gguf"]
+
+    @Test(.fixtures(vocabularies), arguments: vocabularies)
     func invalidBytesRoundTrip(vocabulary: String) throws {
-        guard let tokenizer = try TestTokenizers.load(vocabulary) else { return }
+        let tokenizer = try TestTokenizers.load(vocabulary)
         for input in Self.inputs {
             let tokens = input.withUnsafeBufferPointer { tokenizer.encode(utf8: $0, addSpecial: false) }
             #expect(!tokens.isEmpty)

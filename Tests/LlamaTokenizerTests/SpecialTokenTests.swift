@@ -1,10 +1,11 @@
+import FixtureSupport
 import Testing
 @testable import LlamaTokenizer
 
 /// BOS/EOS flags, special-token parsing and the end-of-generation set on the real vocabularies.
 @Suite struct SpecialTokenTests {
-    @Test func llama3AddsBOSAndParsesSpecialTextOnlyWhenAsked() throws {
-        guard let tokenizer = try TestTokenizers.load("tokenizer/ggml-vocab-llama-bpe.gguf") else { return }
+    @Test(.fixtures("tokenizer/ggml-vocab-llama-bpe.gguf")) func llama3AddsBOSAndParsesSpecialTextOnlyWhenAsked() throws {
+        let tokenizer = try TestTokenizers.load("tokenizer/ggml-vocab-llama-bpe.gguf")
         #expect(tokenizer.kind == .bytePair)
         #expect(tokenizer.addsBOS && !tokenizer.addsEOS)
         #expect(tokenizer.bosTokenID == 128_000 && tokenizer.eosTokenID == 128_001)
@@ -22,8 +23,8 @@ import Testing
         #expect(tokenizer.decode(parsed, renderSpecial: true) == text)
     }
 
-    @Test func llama3EndOfGeneration() throws {
-        guard let tokenizer = try TestTokenizers.load("tokenizer/ggml-vocab-llama-bpe.gguf") else { return }
+    @Test(.fixtures("tokenizer/ggml-vocab-llama-bpe.gguf")) func llama3EndOfGeneration() throws {
+        let tokenizer = try TestTokenizers.load("tokenizer/ggml-vocab-llama-bpe.gguf")
         #expect(tokenizer.eotTokenID == 128_009)
         #expect(tokenizer.isEndOfGeneration(128_001))
         #expect(tokenizer.isEndOfGeneration(128_009))
@@ -32,8 +33,8 @@ import Testing
         #expect(tokenizer.endOfGenerationTokenIDs == [128_001, 128_009])
     }
 
-    @Test func llama2BOSAndSpecialParsing() throws {
-        guard let tokenizer = try TestTokenizers.load("tokenizer/ggml-vocab-llama-spm.gguf") else { return }
+    @Test(.fixtures("tokenizer/ggml-vocab-llama-spm.gguf")) func llama2BOSAndSpecialParsing() throws {
+        let tokenizer = try TestTokenizers.load("tokenizer/ggml-vocab-llama-spm.gguf")
         #expect(tokenizer.kind == .sentencePiece)
         #expect(tokenizer.addsBOS && tokenizer.addsSpacePrefix)
         #expect(tokenizer.isEndOfGeneration(2) && !tokenizer.isEndOfGeneration(1))
@@ -44,8 +45,8 @@ import Testing
         #expect(!tokenizer.encode("<s>Hello", addSpecial: false).contains(1))
     }
 
-    @Test func smolLM2FlagsAndEndOfGeneration() throws {
-        guard let tokenizer = try TestTokenizers.load(TestTokenizers.smolLM2) else { return }
+    @Test(.fixtures(TestTokenizers.smolLM2)) func smolLM2FlagsAndEndOfGeneration() throws {
+        let tokenizer = try TestTokenizers.load(TestTokenizers.smolLM2)
         #expect(!tokenizer.addsBOS)
         #expect(tokenizer.encode("Hi") == tokenizer.encode("Hi", addSpecial: false))
         #expect(tokenizer.eosTokenID == 2 && tokenizer.eotTokenID == 2)

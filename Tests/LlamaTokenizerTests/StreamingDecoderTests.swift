@@ -1,3 +1,4 @@
+import FixtureSupport
 import Testing
 @testable import LlamaTokenizer
 
@@ -10,9 +11,9 @@ import Testing
 
     /// Tokens that split characters must not produce broken text: each chunk is valid on its
     /// own (no U+FFFD appears) and the chunks add up to the input.
-    @Test(arguments: texts)
+    @Test(.fixtures("tokenizer/ggml-vocab-llama-bpe.gguf"), arguments: texts)
     func llama3StreamNeverBreaksCharacters(text: String) throws {
-        guard let tokenizer = try TestTokenizers.load("tokenizer/ggml-vocab-llama-bpe.gguf") else { return }
+        let tokenizer = try TestTokenizers.load("tokenizer/ggml-vocab-llama-bpe.gguf")
         let tokens = tokenizer.encode(text, addSpecial: false)
         let splitsCharacters = tokens.contains { token in
             let piece = tokenizer.piece(for: token)
@@ -31,8 +32,8 @@ import Testing
         #expect(output == text)
     }
 
-    @Test func flushReplacesAnUnfinishedCharacter() throws {
-        guard let tokenizer = try TestTokenizers.load("tokenizer/ggml-vocab-llama-bpe.gguf") else { return }
+    @Test(.fixtures("tokenizer/ggml-vocab-llama-bpe.gguf")) func flushReplacesAnUnfinishedCharacter() throws {
+        let tokenizer = try TestTokenizers.load("tokenizer/ggml-vocab-llama-bpe.gguf")
         let tokens = tokenizer.encode("🦙", addSpecial: false)
         try #require(tokens.count > 1)
         var stream = StreamingDecoder(tokenizer: tokenizer)
@@ -41,9 +42,9 @@ import Testing
         #expect(stream.flush() == "")
     }
 
-    @Test func controlTokensRenderOnlyOnRequest() throws {
-        guard let tokenizer = try TestTokenizers.load("tokenizer/ggml-vocab-llama-bpe.gguf"),
-              let eos = tokenizer.eosTokenID else { return }
+    @Test(.fixtures("tokenizer/ggml-vocab-llama-bpe.gguf")) func controlTokensRenderOnlyOnRequest() throws {
+        let tokenizer = try TestTokenizers.load("tokenizer/ggml-vocab-llama-bpe.gguf")
+        guard let eos = tokenizer.eosTokenID else { return }
         var plain = StreamingDecoder(tokenizer: tokenizer)
         #expect(plain.append(eos) == "")
         var special = StreamingDecoder(tokenizer: tokenizer, renderSpecial: true)

@@ -7,10 +7,14 @@ import Testing
 /// llama.cpp's own tokenizer test vectors (`test-tokenizer-0`): every input must encode to
 /// exactly the expected ids (no BOS), and decode back to itself.
 @Suite struct VocabTestVectorTests {
-    @Test(arguments: ["ggml-vocab-llama-spm.gguf", "ggml-vocab-llama-bpe.gguf"])
+    static let vocabularies = ["ggml-vocab-llama-spm.gguf", "ggml-vocab-llama-bpe.gguf"]
+    /// Each vocabulary with its `.inp` and `.out` vector files.
+    static let fixtures = vocabularies.flatMap { ["tokenizer/\($0)", "tokenizer/\($0).inp", "tokenizer/\($0).out"] }
+
+    @Test(.fixtures(fixtures), arguments: vocabularies)
     func everyVectorMatchesLlamaCpp(vocab: String) throws {
-        guard let tokenizer = try TestTokenizers.load("tokenizer/\(vocab)"),
-              let cases = try TestVectors.load("tokenizer/\(vocab)") else { return }
+        let tokenizer = try TestTokenizers.load("tokenizer/\(vocab)")
+        let cases = try TestVectors.load("tokenizer/\(vocab)")
         #expect(cases.count > 30)
         for (input, expected) in cases {
             let ids = tokenizer.encode(input, addSpecial: false)
@@ -18,10 +22,10 @@ import Testing
         }
     }
 
-    @Test(arguments: ["ggml-vocab-llama-spm.gguf", "ggml-vocab-llama-bpe.gguf"])
+    @Test(.fixtures(fixtures), arguments: vocabularies)
     func vectorsRoundTrip(vocab: String) throws {
-        guard let tokenizer = try TestTokenizers.load("tokenizer/\(vocab)"),
-              let cases = try TestVectors.load("tokenizer/\(vocab)") else { return }
+        let tokenizer = try TestTokenizers.load("tokenizer/\(vocab)")
+        let cases = try TestVectors.load("tokenizer/\(vocab)")
         for (input, _) in cases {
             #expect(tokenizer.decode(tokenizer.encode(input)) == input, "input \(input.debugDescription)")
         }
@@ -30,9 +34,9 @@ import Testing
 
 /// Reads llama.cpp's `.inp`/`.out` vector files.
 enum TestVectors {
-    static func load(_ relativePath: String) throws -> [(String, [Int])]? {
-        guard let inputPath = try Fixtures.require(relativePath + ".inp"),
-              let outputPath = try Fixtures.require(relativePath + ".out") else { return nil }
+    static func load(_ relativePath: String) throws -> [(String, [Int])] {
+        let inputPath = try Fixtures.path(relativePath + ".inp")
+        let outputPath = try Fixtures.path(relativePath + ".out")
         let inputs = try String(contentsOfFile: inputPath, encoding: .utf8)
             .components(separatedBy: "\n__ggml_vocab_test__\n")
         var lines = try String(contentsOfFile: outputPath, encoding: .utf8).components(separatedBy: "\n")
@@ -54,9 +58,9 @@ enum TestTokenizers {
 
     private static let cache = Mutex()
 
-    static func load(_ relativePath: String) throws -> LlamaTokenizer? {
-        guard let path = try Fixtures.require(relativePath) else { return nil }
-        return try cache.tokenizer(path)
+    /// The tokenizer of a fixture the test's `.fixtures(...)` trait names.
+    static func load(_ relativePath: String) throws -> LlamaTokenizer {
+        try cache.tokenizer(Fixtures.path(relativePath))
     }
 
     private final class Mutex: @unchecked Sendable {

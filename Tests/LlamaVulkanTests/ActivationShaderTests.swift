@@ -5,8 +5,8 @@ import Testing
 
 /// RMSNorm, RoPE, attention and SwiGLU shaders against scalar references on random data.
 @Suite struct ActivationShaderTests {
-    @Test func rmsNormMatchesReference() throws {
-        guard let device = try TestDevice.open() else { return }
+    @Test(.vulkanDevice) func rmsNormMatchesReference() throws {
+        let device = try TestDevice.open()
         let library = ShaderLibrary(device: device)
         let recorder = try CommandRecorder(device: device, maxDispatches: 1)
         let length = 200, rows = 3, epsilon: Float = 1e-5
@@ -29,9 +29,9 @@ import Testing
     }
 
     /// Adjacent pairs turn by position × frequency; elements past the RoPE dimensions stay.
-    @Test(arguments: [false, true])
+    @Test(.vulkanDevice, arguments: [false, true])
     func ropeMatchesReference(withFactors: Bool) throws {
-        guard let device = try TestDevice.open() else { return }
+        let device = try TestDevice.open()
         let library = ShaderLibrary(device: device)
         let recorder = try CommandRecorder(device: device, maxDispatches: 1)
         let rows = 5, heads = 3, headDimension = 16, startPosition = 40
@@ -67,8 +67,8 @@ import Testing
     }
 
     /// Rows of floats land as f16 at their position; the rest of the cache stays.
-    @Test func storeKVAppendsF16Rows() throws {
-        guard let device = try TestDevice.open() else { return }
+    @Test(.vulkanDevice) func storeKVAppendsF16Rows() throws {
+        let device = try TestDevice.open()
         let library = ShaderLibrary(device: device)
         let recorder = try CommandRecorder(device: device, maxDispatches: 1)
         let width = 6, rows = 3, startPosition = 2, capacity = 8
@@ -88,8 +88,8 @@ import Testing
 
     /// Grouped-query causal attention of a chunk of rows that starts after cached positions,
     /// over f16 caches (the shader rounds queries to f16: the test's queries are f16 values).
-    @Test func attentionMatchesReference() throws {
-        guard let device = try TestDevice.open() else { return }
+    @Test(.vulkanDevice) func attentionMatchesReference() throws {
+        let device = try TestDevice.open()
         let library = ShaderLibrary(device: device)
         let recorder = try CommandRecorder(device: device, maxDispatches: 1)
         let shape = ShaderLibrary.AttentionShape(heads: 6, kvHeads: 2, headDimension: 24, capacity: 100)
@@ -132,8 +132,8 @@ import Testing
         #expect(maxDifference(output.floats(q.count), expected) <= 1e-5)
     }
 
-    @Test func swigluMatchesReference() throws {
-        guard let device = try TestDevice.open() else { return }
+    @Test(.vulkanDevice) func swigluMatchesReference() throws {
+        let device = try TestDevice.open()
         let library = ShaderLibrary(device: device)
         let recorder = try CommandRecorder(device: device, maxDispatches: 1)
         var rng = SeededGenerator(seed: 14)

@@ -1,18 +1,31 @@
 #if LLAMA_VULKAN
 import FixtureSupport
+import Testing
 @testable import LlamaVulkan
 
-/// The Vulkan device the shader tests run on. In CI (`CI` set) Vulkan must be there, so a
-/// missing device is an error; elsewhere the test prints why it skips and gets `nil`.
+/// The Vulkan device the shader tests run on. A test that needs one says so with the
+/// `.vulkanDevice` trait: skipped, saying why, where none opens, except in CI (`CI` set), where
+/// Vulkan must be there and ``open()`` fails the test with the error.
 enum TestDevice {
-    static func open(function: String = #function) throws -> VulkanDevice? {
+    /// Why no Vulkan device opens here, or `nil` when one does (tried once).
+    static let unavailableReason: String? = {
         do {
-            return try VulkanDevice(index: nil)
-        } catch {
-            if Fixtures.isCI { throw error }
-            print("SKIPPED \(function): no Vulkan device (\(error))")
+            _ = try VulkanDevice(index: nil)
             return nil
+        } catch {
+            return "\(error)"
         }
+    }()
+
+    static func open() throws -> VulkanDevice {
+        try VulkanDevice(index: nil)
+    }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// Runs the test where a Vulkan device opens, and always in CI.
+    static var vulkanDevice: Self {
+        .requires(TestDevice.unavailableReason == nil, "no Vulkan device (\(TestDevice.unavailableReason ?? "none"))")
     }
 }
 

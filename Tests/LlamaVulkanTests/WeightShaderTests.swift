@@ -35,9 +35,9 @@ import Testing
         return (values, magnitude)
     }
 
-    @Test(arguments: cases.indices)
+    @Test(.vulkanDevice, arguments: cases.indices)
     func matmulMatchesReference(caseIndex: Int) throws {
-        guard let device = try TestDevice.open() else { return }
+        let device = try TestDevice.open()
         let (type, k) = Self.cases[caseIndex]
         let rows = 37, tokens = 11, offset = 2 * k
         let library = ShaderLibrary(device: device)
@@ -63,8 +63,8 @@ import Testing
     }
 
     /// More weight rows than one dispatch dimension may hold (a LLaMA 3 vocabulary has 128256).
-    @Test func matmulCoversRowsBeyondOneDispatchDimension() throws {
-        guard let device = try TestDevice.open() else { return }
+    @Test(.vulkanDevice) func matmulCoversRowsBeyondOneDispatchDimension() throws {
+        let device = try TestDevice.open()
         let rows = ShaderLibrary.matmulRowsPerWorkgroup * device.maxWorkgroupCount.x + 77, k = 32
         let library = ShaderLibrary(device: device)
         let recorder = try CommandRecorder(device: device, maxDispatches: 1)
@@ -82,9 +82,9 @@ import Testing
         #expect(worst <= 1e-5)
     }
 
-    @Test(arguments: cases.indices)
+    @Test(.vulkanDevice, arguments: cases.indices)
     func embeddingLookupMatchesReference(caseIndex: Int) throws {
-        guard let device = try TestDevice.open() else { return }
+        let device = try TestDevice.open()
         let (type, k) = Self.cases[caseIndex]
         let rows = 29
         let library = ShaderLibrary(device: device)

@@ -7,8 +7,8 @@ import Testing
     static let files = ["stories260K.gguf", "synthetic/tiny-llama3-Q4_0.gguf",
                         "synthetic/tiny-llama2-Q5_K_M.gguf", "tokenizer/ggml-vocab-llama-bpe.gguf"]
 
-    @Test func textSummaryOfStories() throws {
-        guard let path = try Fixtures.require("stories260K.gguf") else { return }
+    @Test(.fixtures("stories260K.gguf")) func textSummaryOfStories() throws {
+        let path = try Fixtures.path("stories260K.gguf")
         let result = try Tool.run("gguf-inspect", [path])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
@@ -20,8 +20,8 @@ import Testing
         #expect(result.stdout.contains("- type F32    : 48 tensors"))
     }
 
-    @Test func flagsFilter() throws {
-        guard let path = try Fixtures.require("stories260K.gguf") else { return }
+    @Test(.fixtures("stories260K.gguf")) func flagsFilter() throws {
+        let path = try Fixtures.path("stories260K.gguf")
         let result = try Tool.run("gguf-inspect", [path, "--no-tensors", "--key", "llama."])
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n")
@@ -30,9 +30,9 @@ import Testing
     }
 
     /// The JSON output parses and holds the same facts as the reader (and so as gguf-py).
-    @Test func jsonHoldsEveryFact() throws {
+    @Test(.fixtures(files)) func jsonHoldsEveryFact() throws {
         for name in Self.files {
-            guard let path = try Fixtures.require(name) else { continue }
+            let path = try Fixtures.path(name)
             let result = try Tool.run("gguf-inspect", [path, "--json"])
             #expect(result.status == 0, "\(name): \(result.stderr)")
             let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])

@@ -31,8 +31,8 @@ import Testing
         return path
     }
 
-    @Test func badFilesAndModels() throws {
-        guard let stories = try Fixtures.require("stories260K.gguf") else { return }
+    @Test(.fixtures("stories260K.gguf")) func badFilesAndModels() throws {
+        let stories = try Fixtures.path("stories260K.gguf")
         try expectFailure(["-m", "/nonexistent/model.gguf", "-p", "hi"], mentions: "/nonexistent/model.gguf")
         try expectFailure(["-m", Fixtures.packageRoot.appendingPathComponent("README.md").path, "-p", "hi"], mentions: "bad magic")
         let gpt2 = try variant(of: stories) { $0["general.architecture"] = .string("gpt2") }
@@ -43,8 +43,8 @@ import Testing
         try expectFailure(["-m", iq, "-p", "hi"], mentions: "blk.0.attn_q.weight")
     }
 
-    @Test func nonsenseParameters() throws {
-        guard let stories = try Fixtures.require("stories260K.gguf") else { return }
+    @Test(.fixtures("stories260K.gguf")) func nonsenseParameters() throws {
+        let stories = try Fixtures.path("stories260K.gguf")
         try expectFailure(["-m", stories, "-p", "hi", "--temp", "-1"], mentions: "--temp")
         try expectFailure(["-m", stories, "-p", "hi", "--top-p", "1.5"], mentions: "--top-p")
         try expectFailure(["-m", stories, "-p", "hi", "-n", "-2"], mentions: "--n-predict")
@@ -52,9 +52,9 @@ import Testing
         try expectFailure(["-m", stories, "-p", long, "-c", "32"], mentions: "context")
     }
 
-    @Test func storiesGreedyTextFromTheCommandLine() throws {
-        guard let stories = try Fixtures.require("stories260K.gguf"),
-              let reference = try Fixtures.json("reference/stories260K.json") as? [String: Any] else { return }
+    @Test(.fixtures("stories260K.gguf", "reference/stories260K.json")) func storiesGreedyTextFromTheCommandLine() throws {
+        let stories = try Fixtures.path("stories260K.gguf")
+        let reference = try #require(try Fixtures.jsonObject("reference/stories260K.json") as? [String: Any])
         let cases = try #require(reference["cases"] as? [[String: Any]])
         let first = try #require(cases.first { $0["prompt"] as? String == "Patrick loves ice-cream. On a hot day " })
         let text = try #require(first["greedy_text"] as? String)

@@ -6,10 +6,13 @@ import Testing
 /// `llama-swift tokenize` and `quantize`, driven as a user would.
 @Suite struct LlamaSwiftToolTests {
     /// `--json` prints one array of ids: the reference prompt tokens of every synthetic model.
-    @Test func tokenizeJSONMatchesReferences() throws {
-        for name in ["tiny-llama2-Q4_0", "tiny-llama3-Q4_0"] {
-            guard let model = try Fixtures.require("synthetic/\(name).gguf"),
-                  let reference = try Fixtures.json("reference/\(name).json") as? [String: Any] else { continue }
+    static let tokenizedModels = ["tiny-llama2-Q4_0", "tiny-llama3-Q4_0"]
+
+    @Test(.fixtures(tokenizedModels.flatMap { ["synthetic/\($0).gguf", "reference/\($0).json"] }))
+    func tokenizeJSONMatchesReferences() throws {
+        for name in Self.tokenizedModels {
+            let model = try Fixtures.path("synthetic/\(name).gguf")
+            let reference = try #require(try Fixtures.jsonObject("reference/\(name).json") as? [String: Any])
             let prompts = try #require(reference["cases"] as? [[String: Any]])
             #expect(!prompts.isEmpty)
             for prompt in prompts {
@@ -25,8 +28,8 @@ import Testing
         }
     }
 
-    @Test func tokenizeListsPiecesAndHonoursNoBOS() throws {
-        guard let vocab = try Fixtures.require("tokenizer/ggml-vocab-llama-spm.gguf") else { return }
+    @Test(.fixtures("tokenizer/ggml-vocab-llama-spm.gguf")) func tokenizeListsPiecesAndHonoursNoBOS() throws {
+        let vocab = try Fixtures.path("tokenizer/ggml-vocab-llama-spm.gguf")
         let plain = try Tool.run("llama-swift", ["tokenize", "-m", vocab, "-p", "Hello world", "--json"])
         let noBOS = try Tool.run("llama-swift", ["tokenize", "-m", vocab, "-p", "Hello world", "--json", "--no-bos"])
         let withBOS = try #require(try JSONSerialization.jsonObject(with: Data(plain.stdout.utf8)) as? [Int])
@@ -42,8 +45,8 @@ import Testing
     }
 
     /// stories260K's rows of 64 are not whole K-quant blocks: the mix falls back and says so.
-    @Test func quantizeKeepsMetadataAndReportsFallbacks() throws {
-        guard let stories = try Fixtures.require("stories260K.gguf") else { return }
+    @Test(.fixtures("stories260K.gguf")) func quantizeKeepsMetadataAndReportsFallbacks() throws {
+        let stories = try Fixtures.path("stories260K.gguf")
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("stories-\(UUID()).gguf").path
         defer { try? FileManager.default.removeItem(atPath: out) }
         let result = try Tool.run("llama-swift", ["quantize", stories, out, "Q4_K_M", "-t", "2"])

@@ -4,9 +4,10 @@ import Testing
 
 /// `llama-swift generate --prompt-cache FILE`, driven as a user would.
 @Suite struct PromptCacheToolTests {
-    @Test func secondRunRestoresTheCacheAndPrintsTheSameText() throws {
-        guard let model = try Fixtures.require("stories260K.gguf"),
-              let other = try Fixtures.require("synthetic/tiny-llama2-Q4_0.gguf") else { return }
+    @Test(.fixtures("stories260K.gguf", "synthetic/tiny-llama2-Q4_0.gguf"))
+    func secondRunRestoresTheCacheAndPrintsTheSameText() throws {
+        let model = try Fixtures.path("stories260K.gguf")
+        let other = try Fixtures.path("synthetic/tiny-llama2-Q4_0.gguf")
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("llamaswift-\(UUID().uuidString).state").path
         defer { try? FileManager.default.removeItem(atPath: cache) }
         let arguments = ["generate", "-m", model, "-p", "Once upon a time, there was a dog", "-n", "16", "--temp", "0", "--prompt-cache", cache]

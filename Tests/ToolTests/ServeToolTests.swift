@@ -7,8 +7,8 @@ import Testing
 
 /// `llama-swift serve`, started as a user would, on a free loopback port.
 @Suite struct ServeToolTests {
-    @Test func servesHealthAndACompletionThenStopsOnSIGINT() async throws {
-        guard let model = try Fixtures.require("stories260K.gguf") else { return }
+    @Test(.fixtures("stories260K.gguf")) func servesHealthAndACompletionThenStopsOnSIGINT() async throws {
+        let model = try Fixtures.path("stories260K.gguf")
         let process = Process()
         process.executableURL = Tool.productsDirectory.appendingPathComponent("llama-swift")
         process.arguments = ["serve", "-m", model, "--port", "0", "--parallel", "2"]

@@ -38,9 +38,9 @@ import Testing
     }
 
     /// The reference render of `template` for `conversation`, as `template` subcommand arguments.
-    func reference(_ template: String, _ conversation: String, generationPrompt: Bool) throws -> Reference? {
-        guard let path = try Fixtures.require("reference/chat-templates.json"),
-              let root = try Fixtures.json("reference/chat-templates.json") as? [String: Any] else { return nil }
+    func reference(_ template: String, _ conversation: String, generationPrompt: Bool) throws -> Reference {
+        let path = try Fixtures.path("reference/chat-templates.json")
+        let root = try #require(try Fixtures.jsonObject("reference/chat-templates.json") as? [String: Any])
         let entry = try #require((root["templates"] as? [String: Any])?[template] as? [String: Any])
         let chat = try #require((root["conversations"] as? [String: Any])?[conversation] as? [String: Any])
         let render = try #require((entry["renders"] as? [[String: Any]])?.first {
@@ -62,14 +62,14 @@ import Testing
             output: render["output"] as? String, error: render["raises"] as? Bool == true ? render["error"] as? String : nil)
     }
 
-    @Test func rendersFixtureTemplatesAsJinja2() throws {
+    @Test(.fixtures("reference/chat-templates.json")) func rendersFixtureTemplatesAsJinja2() throws {
         let cases = [
             ("Qwen-Qwen2.5-7B-Instruct", "tool_call", true),
             ("Qwen-Qwen2.5-7B-Instruct", "multi_turn", false),
             ("google-gemma-2-2b-it", "multi_turn", true),
         ]
         for (template, conversation, generationPrompt) in cases {
-            guard let reference = try reference(template, conversation, generationPrompt: generationPrompt) else { return }
+            let reference = try reference(template, conversation, generationPrompt: generationPrompt)
             let expected = try #require(reference.output, "\(template) \(conversation) raised in jinja2")
             let result = try Tool.run("llama-swift", reference.arguments)
             #expect(result.status == 0, "\(template) \(conversation): \(result.stderr)")
@@ -77,8 +77,8 @@ import Testing
         }
     }
 
-    @Test func raisingTemplateExitsOneWithItsMessage() throws {
-        guard let reference = try reference("google-gemma-2-2b-it", "system_user", generationPrompt: true) else { return }
+    @Test(.fixtures("reference/chat-templates.json")) func raisingTemplateExitsOneWithItsMessage() throws {
+        let reference = try reference("google-gemma-2-2b-it", "system_user", generationPrompt: true)
         let message = try #require(reference.error)
         #expect(message == "System role not supported")
         let result = try Tool.run("llama-swift", reference.arguments)
@@ -111,8 +111,8 @@ import Testing
     }
 
     /// With -m, the model's own template (read from the metadata alone) and its BOS/EOS texts.
-    @Test func modelTemplateFromGGUF() throws {
-        guard let model = try Fixtures.require("SmolLM2-135M-Instruct.Q4_1.gguf") else { return }
+    @Test(.fixtures("SmolLM2-135M-Instruct.Q4_1.gguf")) func modelTemplateFromGGUF() throws {
+        let model = try Fixtures.path("SmolLM2-135M-Instruct.Q4_1.gguf")
         let messages = try writeJSON([["role": "user", "content": "Hi"]])
         let result = try Tool.run("llama-swift", ["template", "-m", model, "--messages", messages])
         #expect(result.status == 0, "\(result.stderr)")

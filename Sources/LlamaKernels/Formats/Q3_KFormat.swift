@@ -11,12 +11,19 @@ enum Q3_KFormat: BlockFormat {
     static var type: GGMLType { .q3_K }
     static var blockElements: Int { 256 }
     static var blockBytes: Int { 110 }
+    /// The 32 bytes of high bits.
+    static let highBitsOffset = 0
+    /// The 64 bytes of low two bits.
+    static let lowBitsOffset = 32
+    /// The 12 bytes of scales: 8 of low four bits, then 4 of top two.
+    static let scalesOffset = 96
+    static let dOffset = 108
 
     /// Signed scale `i` (0..<16) of the block at `block`.
     @inline(__always)
     static func scale(_ block: UnsafeRawPointer, _ i: Int) -> Int32 {
-        let low = (block.load(fromByteOffset: 96 + i % 8, as: UInt8.self) >> UInt8(4 * (i / 8))) & 0x0F
-        let high = (block.load(fromByteOffset: 104 + i % 4, as: UInt8.self) >> UInt8(2 * (i / 4))) & 3
+        let low = (block.load(fromByteOffset: scalesOffset + i % 8, as: UInt8.self) >> UInt8(4 * (i / 8))) & 0x0F
+        let high = (block.load(fromByteOffset: scalesOffset + 8 + i % 4, as: UInt8.self) >> UInt8(2 * (i / 4))) & 3
         return Int32(low | high << 4) - 32
     }
 
@@ -29,9 +36,9 @@ enum Q3_KFormat: BlockFormat {
     @inline(__always)
     static func decode(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int, code: (UnsafeRawPointer, Int) -> Int) {
         for b in 0..<blocks {
-            let block = src + b * 110
+            let block = src + b * blockBytes
             let out = dst + b * 256
-            let d = half(block, 108)
+            let d = half(block, dOffset)
             for e in 0..<256 {
                 out[e] = d * Float(scale(block, e / 16)) * Float(code(block, e) - 4)
             }
@@ -42,32 +49,32 @@ enum Q3_KFormat: BlockFormat {
     @inline(__always)
     static func code(_ block: UnsafeRawPointer, _ e: Int) -> Int {
         let h = e / 128, r = e % 128
-        let low = (block.load(fromByteOffset: 32 + h * 32 + r % 32, as: UInt8.self) >> UInt8(2 * (r / 32))) & 3
-        let high = (block.load(fromByteOffset: e % 32, as: UInt8.self) >> UInt8(e / 32)) & 1
+        let low = (block.load(fromByteOffset: lowBitsOffset + h * 32 + r % 32, as: UInt8.self) >> UInt8(2 * (r / 32))) & 3
+        let high = (block.load(fromByteOffset: highBitsOffset + e % 32, as: UInt8.self) >> UInt8(e / 32)) & 1
         return Int(low | high << 2)
     }
 
     static func quantize(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
         for b in 0..<blocks {
             let x = src + b * 256
-            let block = dst + b * 110
+            let block = dst + b * blockBytes
             let subScales = (0..<16).map { fitSymmetricScale(x + $0 * 16, count: 16, lower: -4, upper: 3) }
             let scales = quantizeSignedSubScales(subScales, limit: 31)
-            block.initializeMemory(as: UInt8.self, repeating: 0, count: 108)
+            block.initializeMemory(as: UInt8.self, repeating: 0, count: dOffset)
             for i in 0..<16 {
                 let stored = scales.codes[i] + 32
-                let lowAt = 96 + i % 8, highAt = 104 + i % 4
+                let lowAt = scalesOffset + i % 8, highAt = scalesOffset + 8 + i % 4
                 let low = UInt8(stored & 0x0F) << (i < 8 ? 0 : 4)
                 let high = UInt8(stored >> 4) << UInt8(2 * (i / 4))
                 block.storeBytes(of: block.load(fromByteOffset: lowAt, as: UInt8.self) | low, toByteOffset: lowAt, as: UInt8.self)
                 block.storeBytes(of: block.load(fromByteOffset: highAt, as: UInt8.self) | high, toByteOffset: highAt, as: UInt8.self)
             }
-            block.storeBytes(of: scales.bits, toByteOffset: 108, as: UInt16.self)
+            block.storeBytes(of: scales.bits, toByteOffset: dOffset, as: UInt16.self)
             for e in 0..<256 {
                 let id = inverse(scales.scale * Float(scales.codes[e / 16]))
                 let stored = UInt8(roundedCode(x[e] * id, -4, 3) + 4)
                 let h = e / 128, r = e % 128
-                let lowAt = 32 + h * 32 + r % 32, highAt = e % 32
+                let lowAt = lowBitsOffset + h * 32 + r % 32, highAt = highBitsOffset + e % 32
                 let low = (stored & 3) << UInt8(2 * (r / 32))
                 let high = (stored >> 2) << UInt8(e / 32)
                 block.storeBytes(of: block.load(fromByteOffset: lowAt, as: UInt8.self) | low, toByteOffset: lowAt, as: UInt8.self)
@@ -76,38 +83,25 @@ enum Q3_KFormat: BlockFormat {
         }
     }
 
-    static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        #if LLAMA_AVX2
-        dotKernel(weights, activation, blocks: blocks)
-        #else
-        dotPortable(weights, activation, blocks: blocks)
-        #endif
-    }
-
     #if LLAMA_AVX2
-    /// The codes in group order and regrouped for the native dot (`X86/Q3_KRepacked.swift`).
+    /// The codes in group order and regrouped for the native dot (`X86/Q3_KRepacked.swift`). Prepared matrices
+    /// (`Kernels.prepared`) take it; only matrices left in the file's layout read this format's dot.
     static var repacked: (any RepackedFormat.Type)? { Q3_KRepacked.self }
-
-    /// Four activation rows at a time share each block's unpacking (`X86/KQuantKernel.swift`).
-    static func dotRows(_ weights: UnsafeRawPointer, _ activations: UnsafeRawPointer, activationStride: Int, rows: Int,
-                        blocks: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
-        dotRowsKernel(weights, activations, activationStride: activationStride, rows: rows, blocks: blocks, out, outStride: outStride)
-    }
     #endif
 
-    /// The portable SIMD dot (the native build's tests compare against it).
-    static func dotPortable(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+    /// The dot over the file's layout, portable SIMD in every build.
+    static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
         var sum = SIMD4<Float>()
         for b in 0..<blocks {
-            let w = weights + b * 110
-            let a = activation + b * 292
+            let w = weights + b * blockBytes
+            let a = activation + b * Q8xK.blockBytes
             var products = SIMD4<Int32>()
             for part in 0..<2 {
                 // Shifts by constants, one step per quarter: a variable shift amount makes
                 // Swift's SIMD shift a per-lane loop. High bit 4·h + quarter is next in turn.
-                var highBits = bytes16(w, part * 16)
+                var highBits = bytes16(w, highBitsOffset + part * 16)
                 for h in 0..<2 {
-                    var lowBits = bytes16(w, 32 + h * 32 + part * 16)
+                    var lowBits = bytes16(w, lowBitsOffset + h * 32 + part * 16)
                     for quarter in 0..<4 {
                         let low = lowBits & 3
                         let clear = (highBits & 1) ^ 1
@@ -115,11 +109,11 @@ enum Q3_KFormat: BlockFormat {
                         highBits = highBits &>> 1
                         let code = signed(low) &- signed(clear &<< 2)
                         let group = h * 8 + quarter * 2 + part
-                        products &+= dot4(code, int8x16(a, 4 + group * 16)) &* scale(w, group)
+                        products &+= dot4(code, int8x16(a, Q8xK.valuesOffset + group * 16)) &* scale(w, group)
                     }
                 }
             }
-            sum += toFloatWide(products) * (half(w, 108) * float(a, 0))
+            sum += toFloatWide(products) * (half(w, dOffset) * float(a, Q8xK.dOffset))
         }
         return sum.sum()
     }

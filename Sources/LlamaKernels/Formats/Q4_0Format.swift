@@ -7,14 +7,17 @@ enum Q4_0Format: BlockFormat {
     static var type: GGMLType { .q4_0 }
     static var blockElements: Int { 32 }
     static var blockBytes: Int { 18 }
+    static let dOffset = 0
+    /// The 16 bytes of packed codes.
+    static let codesOffset = 2
 
     static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int) {
         for b in 0..<blocks {
-            let block = src + b * 18
+            let block = src + b * blockBytes
             let out = dst + b * 32
-            let d = half(block, 0)
+            let d = half(block, dOffset)
             for j in 0..<16 {
-                let byte = block.load(fromByteOffset: 2 + j, as: UInt8.self)
+                let byte = block.load(fromByteOffset: codesOffset + j, as: UInt8.self)
                 out[j] = d * Float(Int(byte & 0x0F) - 8)
                 out[j + 16] = d * Float(Int(byte >> 4) - 8)
             }
@@ -25,14 +28,14 @@ enum Q4_0Format: BlockFormat {
     static func quantize(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
         for b in 0..<blocks {
             let x = src + b * 32
-            let block = dst + b * 18
+            let block = dst + b * blockBytes
             let d = signedMaxMagnitude(x, 32) / -8
             let id = inverse(halfRounded(d))
-            block.storeBytes(of: floatToHalf(d), as: UInt16.self)
+            block.storeBytes(of: floatToHalf(d), toByteOffset: dOffset, as: UInt16.self)
             for j in 0..<16 {
                 let low = truncatedCode(x[j] * id + 8.5, limit: 15)
                 let high = truncatedCode(x[j + 16] * id + 8.5, limit: 15)
-                block.storeBytes(of: UInt8(low | high << 4), toByteOffset: 2 + j, as: UInt8.self)
+                block.storeBytes(of: UInt8(low | high << 4), toByteOffset: codesOffset + j, as: UInt8.self)
             }
         }
     }
@@ -58,13 +61,13 @@ enum Q4_0Format: BlockFormat {
     static func dotPortable(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
         var sum = SIMD4<Float>()
         for b in 0..<blocks {
-            let w = weights + b * 18
-            let a = activation + b * 40
-            let packed = bytes16(w, 2)
+            let w = weights + b * blockBytes
+            let a = activation + b * Q8x32.blockBytes
+            let packed = bytes16(w, codesOffset)
             let low = signed(packed & 0x0F) &- 8
             let high = signed(packed &>> 4) &- 8
-            let products = dot4(low, int8x16(a, 8)) &+ dot4(high, int8x16(a, 24))
-            sum += toFloat(products) * (half(w, 0) * float(a, 0))
+            let products = dot4(low, int8x16(a, Q8x32.valuesOffset)) &+ dot4(high, int8x16(a, Q8x32.valuesOffset + 16))
+            sum += toFloat(products) * (half(w, dOffset) * float(a, 0))
         }
         return sum.sum()
     }
@@ -76,7 +79,7 @@ enum Q4_0Format: BlockFormat {
                                 blocks: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
         @inline(__always)
         func row(_ low: SIMD16<Int8>, _ high: SIMD16<Int8>, _ d: Float, _ a: UnsafeRawPointer, _ sum: inout SIMD4<Float>) {
-            let products = dot4(low, int8x16(a, 8)) &+ dot4(high, int8x16(a, 24))
+            let products = dot4(low, int8x16(a, Q8x32.valuesOffset)) &+ dot4(high, int8x16(a, Q8x32.valuesOffset + 16))
             sum += toFloat(products) * (d * float(a, 0))
         }
         var i = 0
@@ -85,11 +88,11 @@ enum Q4_0Format: BlockFormat {
             let a2 = a1 + activationStride, a3 = a2 + activationStride
             var s0 = SIMD4<Float>(), s1 = s0, s2 = s0, s3 = s0
             for b in 0..<blocks {
-                let w = weights + b * 18, x = b * 40
-                let packed = bytes16(w, 2)
+                let w = weights + b * blockBytes, x = b * Q8x32.blockBytes
+                let packed = bytes16(w, codesOffset)
                 let low = signed(packed & 0x0F) &- 8
                 let high = signed(packed &>> 4) &- 8
-                let d = half(w, 0)
+                let d = half(w, dOffset)
                 row(low, high, d, a0 + x, &s0)
                 row(low, high, d, a1 + x, &s1)
                 row(low, high, d, a2 + x, &s2)

@@ -7,15 +7,19 @@ enum Q4_1Format: BlockFormat {
     static var type: GGMLType { .q4_1 }
     static var blockElements: Int { 32 }
     static var blockBytes: Int { 20 }
+    static let dOffset = 0
+    static let mOffset = 2
+    /// The 16 bytes of packed codes.
+    static let codesOffset = 4
 
     static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int) {
         for b in 0..<blocks {
-            let block = src + b * 20
+            let block = src + b * blockBytes
             let out = dst + b * 32
-            let d = half(block, 0)
-            let m = half(block, 2)
+            let d = half(block, dOffset)
+            let m = half(block, mOffset)
             for j in 0..<16 {
-                let byte = block.load(fromByteOffset: 4 + j, as: UInt8.self)
+                let byte = block.load(fromByteOffset: codesOffset + j, as: UInt8.self)
                 out[j] = d * Float(byte & 0x0F) + m
                 out[j + 16] = d * Float(byte >> 4) + m
             }
@@ -26,18 +30,18 @@ enum Q4_1Format: BlockFormat {
     static func quantize(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
         for b in 0..<blocks {
             let x = src + b * 32
-            let block = dst + b * 20
+            let block = dst + b * blockBytes
             var low = x[0], high = x[0]
             for i in 1..<32 { low = min(low, x[i]); high = max(high, x[i]) }
             let d = (high - low) / 15
             let m = halfRounded(low)
             let id = inverse(halfRounded(d))
-            block.storeBytes(of: floatToHalf(d), as: UInt16.self)
-            block.storeBytes(of: floatToHalf(low), toByteOffset: 2, as: UInt16.self)
+            block.storeBytes(of: floatToHalf(d), toByteOffset: dOffset, as: UInt16.self)
+            block.storeBytes(of: floatToHalf(low), toByteOffset: mOffset, as: UInt16.self)
             for j in 0..<16 {
                 let c0 = roundedCode((x[j] - m) * id, 0, 15)
                 let c1 = roundedCode((x[j + 16] - m) * id, 0, 15)
-                block.storeBytes(of: UInt8(c0 | c1 << 4), toByteOffset: 4 + j, as: UInt8.self)
+                block.storeBytes(of: UInt8(c0 | c1 << 4), toByteOffset: codesOffset + j, as: UInt8.self)
             }
         }
     }
@@ -56,12 +60,12 @@ enum Q4_1Format: BlockFormat {
         var sum = SIMD4<Float>()
         var offsets: Float = 0
         for b in 0..<blocks {
-            let w = weights + b * 20
-            let a = activation + b * 40
-            let packed = bytes16(w, 4)
-            let products = dot4(unsigned: packed & 0x0F, int8x16(a, 8)) &+ dot4(unsigned: packed &>> 4, int8x16(a, 24))
-            sum += toFloat(products) * (half(w, 0) * float(a, 0))
-            offsets += half(w, 2) * float(a, 4)
+            let w = weights + b * blockBytes
+            let a = activation + b * Q8x32.blockBytes
+            let packed = bytes16(w, codesOffset)
+            let products = dot4(unsigned: packed & 0x0F, int8x16(a, Q8x32.valuesOffset)) &+ dot4(unsigned: packed &>> 4, int8x16(a, Q8x32.valuesOffset + 16))
+            sum += toFloat(products) * (half(w, dOffset) * float(a, 0))
+            offsets += half(w, mOffset) * float(a, Q8x32.sumOffset)
         }
         return sum.sum() + offsets
     }

@@ -10,6 +10,8 @@ enum Q4_KFormat: BlockFormat {
     static var type: GGMLType { .q4_K }
     static var blockElements: Int { 256 }
     static var blockBytes: Int { 144 }
+    /// The 128 bytes of codes, after the ``ScaleMinHead``.
+    static let codesOffset = ScaleMinHead.byteCount
 
     static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int) {
         decode(src, dst, blocks: blocks, code: code)
@@ -19,7 +21,7 @@ enum Q4_KFormat: BlockFormat {
     /// layout (``code(_:_:)``) or a repacked one, with the same float operations either way.
     @inline(__always)
     static func decode(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int, code: (UnsafeRawPointer, Int) -> Int) {
-        decodeScaleMinBlocks(src, dst, blocks: blocks, blockBytes: 144, code: code)
+        decodeScaleMinBlocks(src, dst, blocks: blocks, blockBytes: blockBytes, code: code)
     }
 
     /// The code of weight `e` of the block at `block`.
@@ -32,60 +34,47 @@ enum Q4_KFormat: BlockFormat {
     /// weight 32·s + j in the file's layout, the same place in ``Q4_KRepacked``'s.
     @inline(__always)
     static func code(_ block: UnsafeRawPointer, step s: Int, byte j: Int) -> Int {
-        Int(block.load(fromByteOffset: 16 + (s / 2) * 32 + j, as: UInt8.self) >> UInt8(4 * (s % 2)) & 0x0F)
+        Int(block.load(fromByteOffset: codesOffset + (s / 2) * 32 + j, as: UInt8.self) >> UInt8(4 * (s % 2)) & 0x0F)
     }
 
     static func quantize(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
         for b in 0..<blocks {
             let x = src + b * 256
-            let block = dst + b * 144
+            let block = dst + b * blockBytes
             let codes = quantizeScaleMinBlock(x, block, upper: 15)
             for i in 0..<128 {
                 let g = i / 32, j = i % 32
                 let byte = codes[g * 64 + j] | codes[g * 64 + 32 + j] << 4
-                block.storeBytes(of: UInt8(byte), toByteOffset: 16 + i, as: UInt8.self)
+                block.storeBytes(of: UInt8(byte), toByteOffset: codesOffset + i, as: UInt8.self)
             }
         }
     }
 
-    static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        #if LLAMA_AVX2
-        dotKernel(weights, activation, blocks: blocks)
-        #else
-        dotPortable(weights, activation, blocks: blocks)
-        #endif
-    }
-
     #if LLAMA_AVX2
-    /// The codes in group order for the native dot (`X86/ScaleMinRepacked.swift`).
+    /// The codes in group order for the native dot (`X86/ScaleMinRepacked.swift`). Prepared matrices
+    /// (`Kernels.prepared`) take it; only matrices left in the file's layout read this format's dot.
     static var repacked: (any RepackedFormat.Type)? { Q4_KRepacked.self }
-
-    /// Four activation rows at a time share each block's unpacking (`X86/KQuantKernel.swift`).
-    static func dotRows(_ weights: UnsafeRawPointer, _ activations: UnsafeRawPointer, activationStride: Int, rows: Int,
-                        blocks: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
-        dotRowsKernel(weights, activations, activationStride: activationStride, rows: rows, blocks: blocks, out, outStride: outStride)
-    }
     #endif
 
-    /// The portable SIMD dot (the native build's tests compare against it).
-    static func dotPortable(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+    /// The dot over the file's layout, portable SIMD in every build.
+    static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
         var sum = SIMD4<Float>()
         var offsets: Float = 0
         for b in 0..<blocks {
-            let w = weights + b * 144
-            let a = activation + b * 292
-            let d8 = float(a, 0)
-            let (scales, minimums) = unpackScaleMins(w + 4)
+            let w = weights + b * blockBytes
+            let a = activation + b * Q8xK.blockBytes
+            let d8 = float(a, Q8xK.dOffset)
+            let (scales, minimums) = unpackScaleMins(w + ScaleMinHead.scalesOffset)
             var products = SIMD4<Int32>()
             for g in 0..<4 {
-                let p0 = bytes16(w, 16 + g * 32), p1 = bytes16(w, 32 + g * 32)
-                let qa = 4 + g * 64
+                let p0 = bytes16(w, codesOffset + g * 32), p1 = bytes16(w, codesOffset + 16 + g * 32)
+                let qa = Q8xK.valuesOffset + g * 64
                 let low = dot4(unsigned: p0 & 0x0F, int8x16(a, qa)) &+ dot4(unsigned: p1 & 0x0F, int8x16(a, qa + 16))
                 let high = dot4(unsigned: p0 &>> 4, int8x16(a, qa + 32)) &+ dot4(unsigned: p1 &>> 4, int8x16(a, qa + 48))
                 products &+= low &* scales[2 * g] &+ high &* scales[2 * g + 1]
             }
-            sum += toFloatWide(products) * (half(w, 0) * d8)
-            offsets += half(w, 2) * d8 * Float(minimumSum(minimums, a))
+            sum += toFloatWide(products) * (half(w, ScaleMinHead.dOffset) * d8)
+            offsets += half(w, ScaleMinHead.dminOffset) * d8 * Float(minimumSum(minimums, a))
         }
         return sum.sum() - offsets
     }

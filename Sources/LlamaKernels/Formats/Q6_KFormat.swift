@@ -11,6 +11,13 @@ enum Q6_KFormat: BlockFormat {
     static var type: GGMLType { .q6_K }
     static var blockElements: Int { 256 }
     static var blockBytes: Int { 210 }
+    /// The 128 bytes of low four bits.
+    static let lowBitsOffset = 0
+    /// The 64 bytes of high two bits.
+    static let highBitsOffset = 128
+    /// The 16 signed scales.
+    static let scalesOffset = 192
+    static let dOffset = 208
 
     static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int) {
         decode(src, dst, blocks: blocks, code: code)
@@ -21,11 +28,11 @@ enum Q6_KFormat: BlockFormat {
     @inline(__always)
     static func decode(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int, code: (UnsafeRawPointer, Int) -> Int) {
         for b in 0..<blocks {
-            let block = src + b * 210
+            let block = src + b * blockBytes
             let out = dst + b * 256
-            let d = half(block, 208)
+            let d = half(block, dOffset)
             for e in 0..<256 {
-                let scale = d * Float(block.load(fromByteOffset: 192 + e / 16, as: Int8.self))
+                let scale = d * Float(block.load(fromByteOffset: scalesOffset + e / 16, as: Int8.self))
                 out[e] = scale * Float(code(block, e) - 32)
             }
         }
@@ -35,28 +42,28 @@ enum Q6_KFormat: BlockFormat {
     @inline(__always)
     static func code(_ block: UnsafeRawPointer, _ e: Int) -> Int {
         let h = e / 128, r = e % 128
-        let lowByte = block.load(fromByteOffset: h * 64 + r % 64, as: UInt8.self)
+        let lowByte = block.load(fromByteOffset: lowBitsOffset + h * 64 + r % 64, as: UInt8.self)
         let low = (r < 64 ? lowByte : lowByte >> 4) & 0x0F
-        let high = (block.load(fromByteOffset: 128 + h * 32 + r % 32, as: UInt8.self) >> UInt8(2 * (r / 32))) & 3
+        let high = (block.load(fromByteOffset: highBitsOffset + h * 32 + r % 32, as: UInt8.self) >> UInt8(2 * (r / 32))) & 3
         return Int(low | high << 4)
     }
 
     static func quantize(_ src: UnsafePointer<Float>, _ dst: UnsafeMutableRawPointer, blocks: Int) {
         for b in 0..<blocks {
             let x = src + b * 256
-            let block = dst + b * 210
+            let block = dst + b * blockBytes
             let subScales = (0..<16).map { fitSymmetricScale(x + $0 * 16, count: 16, lower: -32, upper: 31) }
             let scales = quantizeSignedSubScales(subScales, limit: 127)
-            block.initializeMemory(as: UInt8.self, repeating: 0, count: 208)
+            block.initializeMemory(as: UInt8.self, repeating: 0, count: dOffset)
             for group in 0..<16 {
-                block.storeBytes(of: Int8(scales.codes[group]), toByteOffset: 192 + group, as: Int8.self)
+                block.storeBytes(of: Int8(scales.codes[group]), toByteOffset: scalesOffset + group, as: Int8.self)
             }
-            block.storeBytes(of: scales.bits, toByteOffset: 208, as: UInt16.self)
+            block.storeBytes(of: scales.bits, toByteOffset: dOffset, as: UInt16.self)
             for e in 0..<256 {
                 let id = inverse(scales.scale * Float(scales.codes[e / 16]))
                 let code = UInt8(roundedCode(x[e] * id, -32, 31) + 32)
                 let h = e / 128, r = e % 128
-                let lowAt = h * 64 + r % 64, highAt = 128 + h * 32 + r % 32
+                let lowAt = lowBitsOffset + h * 64 + r % 64, highAt = highBitsOffset + h * 32 + r % 32
                 let low = (code & 0x0F) << (r < 64 ? 0 : 4)
                 let high = (code >> 4) << UInt8(2 * (r / 32))
                 block.storeBytes(of: block.load(fromByteOffset: lowAt, as: UInt8.self) | low, toByteOffset: lowAt, as: UInt8.self)
@@ -65,39 +72,26 @@ enum Q6_KFormat: BlockFormat {
         }
     }
 
-    static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
-        #if LLAMA_AVX2
-        dotKernel(weights, activation, blocks: blocks)
-        #else
-        dotPortable(weights, activation, blocks: blocks)
-        #endif
-    }
-
     #if LLAMA_AVX2
-    /// The codes in group order for the native dot (`X86/Q6_KRepacked.swift`).
+    /// The codes in group order for the native dot (`X86/Q6_KRepacked.swift`). Prepared matrices
+    /// (`Kernels.prepared`) take it; only matrices left in the file's layout read this format's dot.
     static var repacked: (any RepackedFormat.Type)? { Q6_KRepacked.self }
-
-    /// Four activation rows at a time share each block's unpacking (`X86/KQuantKernel.swift`).
-    static func dotRows(_ weights: UnsafeRawPointer, _ activations: UnsafeRawPointer, activationStride: Int, rows: Int,
-                        blocks: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
-        dotRowsKernel(weights, activations, activationStride: activationStride, rows: rows, blocks: blocks, out, outStride: outStride)
-    }
     #endif
 
-    /// The portable SIMD dot (the native build's tests compare against it).
-    static func dotPortable(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
+    /// The dot over the file's layout, portable SIMD in every build.
+    static func dot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
         var sum = SIMD4<Float>()
         for b in 0..<blocks {
-            let w = weights + b * 210
-            let a = activation + b * 292
+            let w = weights + b * blockBytes
+            let a = activation + b * Q8xK.blockBytes
             var products = SIMD4<Int32>()
             for h in 0..<2 {
                 for part in 0..<2 {  // weights 16·part ..< 16·part + 16 of each run of 32
-                    let lowBytes0 = bytes16(w, h * 64 + part * 16)
-                    let lowBytes1 = bytes16(w, h * 64 + 32 + part * 16)
+                    let lowBytes0 = bytes16(w, lowBitsOffset + h * 64 + part * 16)
+                    let lowBytes1 = bytes16(w, lowBitsOffset + h * 64 + 32 + part * 16)
                     // Shifted by a constant per quarter: a variable amount makes Swift's SIMD
                     // shift a per-lane loop.
-                    var highBytes = bytes16(w, 128 + h * 32 + part * 16)
+                    var highBytes = bytes16(w, highBitsOffset + h * 32 + part * 16)
                     for quarter in 0..<4 {
                         let lowBytes = quarter % 2 == 0 ? lowBytes0 : lowBytes1
                         let low = quarter < 2 ? lowBytes & 0x0F : lowBytes &>> 4
@@ -105,12 +99,12 @@ enum Q6_KFormat: BlockFormat {
                         highBytes = highBytes &>> 2
                         let code = signed(low | high) &- 32
                         let group = h * 8 + quarter * 2 + part
-                        let scale = Int32(w.load(fromByteOffset: 192 + group, as: Int8.self))
-                        products &+= dot4(code, int8x16(a, 4 + group * 16)) &* scale
+                        let scale = Int32(w.load(fromByteOffset: scalesOffset + group, as: Int8.self))
+                        products &+= dot4(code, int8x16(a, Q8xK.valuesOffset + group * 16)) &* scale
                     }
                 }
             }
-            sum += toFloatWide(products) * (half(w, 208) * float(a, 0))
+            sum += toFloatWide(products) * (half(w, dOffset) * float(a, Q8xK.dOffset))
         }
         return sum.sum()
     }

@@ -1,6 +1,43 @@
 #if LLAMA_AVX2
 import _Builtin_intrinsics.intel
 
+/// What the native K-quant kernels share: a block's scales and its float terms. A block's
+/// integer products are scaled by ``productScale(_:_:)``, less ``offsetFactor`` × the Q8_K
+/// group sums weighted by ``groupWeights(_:)`` and scaled by ``offsetScale(_:_:)``: the
+/// minimums of the types that have them, or the fixed offset of the codes' zero point.
+protocol KQuantBlock {
+    /// What the steps of one block share: its unpacked scales.
+    associatedtype Header
+    /// Bytes of one block.
+    static var blockBytes: Int { get }
+    /// The multiple of the weighted group sums subtracted from the products.
+    static var offsetFactor: Float { get }
+    /// The block at `w`'s shared unpacking.
+    static func header(_ w: UnsafeRawPointer) -> Header
+    /// The sixteen Int16 weights of the Q8_K group sums in the block's offset term.
+    static func groupWeights(_ header: Header) -> __m256i
+    /// The scale of the block's integer products, with the activation block `a`'s, in all lanes.
+    static func productScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256
+    /// The scale of the block's offset term, with the activation block `a`'s, in all lanes.
+    static func offsetScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256
+}
+
+extension KQuantBlock {
+    /// Adds one block's Int32 `products` and offset term, for the activation block `a`.
+    @inline(__always)
+    static func finishBlock(_ sum: inout __m256, _ offsets: inout __m256, _ products: __m256i,
+                            _ w: UnsafeRawPointer, _ header: Header, _ a: UnsafeRawPointer) {
+        sum = accumulate(sum, products, scale: productScale(w, a))
+        offsets = accumulateGroupSums(offsets, groupWeights(header), a, scale: offsetScale(w, a))
+    }
+
+    /// A row's dot from its accumulated products and offset terms.
+    @inline(__always)
+    static func finishRow(_ sum: __m256, _ offsets: __m256) -> Float {
+        horizontalSum(_mm256_fnmadd_ps(offsets, _mm256_set1_ps(offsetFactor), sum))
+    }
+}
+
 /// A repacked K-quant whose eight 32-weight steps each take two weights of every 16-weight group
 /// (group order, as ``Q8xKGrouped`` orders the activation): a step's `maddubs` with its 32
 /// activation bytes leaves in each 16-bit lane the pair sum of one group, so the group scales

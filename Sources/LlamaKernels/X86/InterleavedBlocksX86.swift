@@ -42,8 +42,8 @@ extension InterleavedBlocks {
     /// summed into 16-bit lanes: at most 2 × 2 × 31 × 127 = 15748 per run.
     @inline(__always)
     static func step(_ p: __m256i, _ low: __m256i, _ high: __m256i, _ x: UnsafeRawPointer, _ j: Int) -> __m256i {
-        let p = _mm256_add_epi16(p, _mm256_maddubs_epi16(low, activationWord(x, 8 + 4 * j)))
-        return _mm256_add_epi16(p, _mm256_maddubs_epi16(high, activationWord(x, 24 + 4 * j)))
+        let p = _mm256_add_epi16(p, _mm256_maddubs_epi16(low, activationWord(x, Q8x32.valuesOffset + 4 * j)))
+        return _mm256_add_epi16(p, _mm256_maddubs_epi16(high, activationWord(x, Q8x32.valuesOffset + 16 + 4 * j)))
     }
 
     /// Lane r: Σ code·q over row r's block at `w`, for each of the `count` activation blocks
@@ -81,10 +81,10 @@ extension InterleavedBlocks {
         let products = _mm256_cvtepi32_ps(products)
         let d = _mm256_cvtph_ps(w.loadUnaligned(as: SIMD2<Int64>.self))
         if layout.minimum {
-            let m = _mm256_cvtph_ps(w.loadUnaligned(fromByteOffset: 16, as: SIMD2<Int64>.self))
-            return _mm256_fmadd_ps(_mm256_mul_ps(products, broadcastFloat(x, 0)), d, _mm256_fmadd_ps(m, broadcastFloat(x, 4), sum))
+            let m = _mm256_cvtph_ps(w.loadUnaligned(fromByteOffset: InterleavedBlocks.minimumsOffset, as: SIMD2<Int64>.self))
+            return _mm256_fmadd_ps(_mm256_mul_ps(products, broadcastFloat(x, Q8x32.dOffset)), d, _mm256_fmadd_ps(m, broadcastFloat(x, Q8x32.sumOffset), sum))
         }
-        let scaled = _mm256_fmsub_ps(products, broadcastFloat(x, 0), _mm256_set1_ps(layout.zeroPoint * float(x, 4)))
+        let scaled = _mm256_fmsub_ps(products, broadcastFloat(x, Q8x32.dOffset), _mm256_set1_ps(layout.zeroPoint * float(x, Q8x32.sumOffset)))
         return _mm256_fmadd_ps(scaled, d, sum)
     }
 
@@ -94,7 +94,7 @@ extension InterleavedBlocks {
         var sum = _mm256_setzero_ps()
         let base = data + group * groupBytes
         for b in 0..<blocks {
-            let w = base + b * layout.blockBytes, x = activation + b * 40
+            let w = base + b * layout.blockBytes, x = activation + b * Q8x32.blockBytes
             prefetchAhead(w, bytes: layout.blockBytes)
             let p = Self.products(w, (x, x, x, x), count: 1, layout)
             sum = Self.finish(sum, p.0, w, x, layout)
@@ -111,7 +111,7 @@ extension InterleavedBlocks {
         let base = data + group * groupBytes
         for b in 0..<blocks {
             let w = base + b * layout.blockBytes
-            let x0 = activation + b * 40, x1 = x0 + stride, x2 = x1 + stride, x3 = x2 + stride
+            let x0 = activation + b * Q8x32.blockBytes, x1 = x0 + stride, x2 = x1 + stride, x3 = x2 + stride
             let p = Self.products(w, (x0, x1, x2, x3), count: 4, layout)
             s0 = Self.finish(s0, p.0, w, x0, layout)
             s1 = Self.finish(s1, p.1, w, x1, layout)
@@ -143,7 +143,7 @@ extension InterleavedBlocks {
     /// (tile of weight groups, tile of activation rows); inside, four activation rows at a time.
     func matmul(_ x: UnsafePointer<Float>, batch: Int, _ y: UnsafeMutablePointer<Float>, pool: ThreadPool) {
         guard batch > 0 else { return }
-        let rowBytes = blocks * 40
+        let rowBytes = blocks * Q8x32.blockBytes
         let activations = Products.encodeActivations(Q4_0Format.self, x, batch: batch, columns: blocks * 32, pool: pool)
         defer { activations.deallocate() }
         let groups = rows / 8, rows = rows, layout = layout

@@ -14,13 +14,14 @@ enum Q2_KRepacked: RepackedFormat {
     typealias Activation = Q8xKGrouped
     static var type: GGMLType { .q2_K }
     static var blockElements: Int { 256 }
-    static var blockBytes: Int { 84 }
+    static var blockBytes: Int { Q2_KFormat.blockBytes }
 
     static func repack(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, blocks: Int) {
-        repackInGroupOrder(src, dst, blocks: blocks, blockBytes: 84, codes: Q2_KFormat.codes) { code, from, to in
-            storeTwoBitQuarters(code, to, at: 16)
-            to.copyMemory(from: from, byteCount: 16)
-            (to + 80).copyMemory(from: from + 80, byteCount: 4)
+        repackInGroupOrder(src, dst, blocks: blocks, blockBytes: blockBytes, codes: Q2_KFormat.codes) { code, from, to in
+            let f = Q2_KFormat.self
+            storeTwoBitQuarters(code, to, at: f.codesOffset)
+            (to + f.scalesOffset).copyMemory(from: from + f.scalesOffset, byteCount: f.codesOffset - f.scalesOffset)
+            (to + f.dOffset).copyMemory(from: from + f.dOffset, byteCount: blockBytes - f.dOffset)
         }
     }
 
@@ -37,19 +38,28 @@ enum Q2_KRepacked: RepackedFormat {
     }
 }
 
+extension Q2_KFormat {
+    /// Step s's codes in the file's layout, which the repacking reads: bits 2·(s mod 4) of the 32
+    /// bytes at ``codesOffset`` + 32·(s / 4), shifted down.
+    @inline(__always)
+    static func codes(_ w: UnsafeRawPointer, _ s: Int) -> __m256i {
+        shiftBytesRight(load256(w, codesOffset + (s / 4) * 32), Int32(2 * (s % 4)), mask: _mm256_set1_epi8(3))
+    }
+}
+
 extension Q2_KRepacked: GroupOrderKQuant {
     static var offsetFactor: Float { 1 }
 
     /// The sixteen scales (low nibbles) and minimums (high nibbles) as Int16.
     @inline(__always)
     static func header(_ w: UnsafeRawPointer) -> (scales: __m256i, minimums: __m256i) {
-        let packed = w.loadUnaligned(as: SIMD2<Int64>.self), nibble = _mm_set1_epi8(0x0F)
+        let packed = w.loadUnaligned(fromByteOffset: Q2_KFormat.scalesOffset, as: SIMD2<Int64>.self), nibble = _mm_set1_epi8(0x0F)
         return (_mm256_cvtepu8_epi16(_mm_and_si128(packed, nibble)), _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(packed, 4), nibble)))
     }
 
     @inline(__always)
     static func step(_ w: UnsafeRawPointer, _ s: Int) -> (codes: __m256i, accumulator: Int) {
-        let packed = load256(w, 16 + 32 * (s / 4)), quarter = s % 4
+        let packed = load256(w, Q2_KFormat.codesOffset + 32 * (s / 4)), quarter = s % 4
         let source = quarter < 2 ? packed : _mm256_srli_epi16(packed, 4)
         let scaled = quarter % 2 == 1
         return (_mm256_and_si256(source, _mm256_set1_epi8(scaled ? 0x0C : 0x03)), scaled ? 1 : 0)
@@ -65,9 +75,9 @@ extension Q2_KRepacked: GroupOrderKQuant {
     static func groupWeights(_ header: (scales: __m256i, minimums: __m256i)) -> __m256i { header.minimums }
 
     @inline(__always)
-    static func productScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, 80, a) }
+    static func productScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, Q2_KFormat.dOffset, a) }
 
     @inline(__always)
-    static func offsetScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, 82, a) }
+    static func offsetScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, Q2_KFormat.dminOffset, a) }
 }
 #endif

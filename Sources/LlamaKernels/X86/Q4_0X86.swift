@@ -8,7 +8,7 @@ extension Q4_0Format {
     /// and one multiply-add per block.
     @inline(__always)
     static func accumulateBlock(_ sum: __m256, _ codes: __m256i, _ d: __m256, _ a: UnsafeRawPointer) -> __m256 {
-        let scaled = _mm256_fmsub_ps(_mm256_cvtepi32_ps(dpbusd(codes, a, 8)), broadcastFloat(a, 0), broadcastFloat(a, 4))
+        let scaled = _mm256_fmsub_ps(_mm256_cvtepi32_ps(dpbusd(codes, a, Q8x32.valuesOffset)), broadcastFloat(a, Q8x32.dOffset), broadcastFloat(a, Q8x32.sumOffset))
         return _mm256_fmadd_ps(scaled, d, sum)
     }
 
@@ -16,7 +16,7 @@ extension Q4_0Format {
     /// 128-bit halves, the upper half shifted right by 4, both masked to nibbles.
     @inline(__always)
     static func codes(_ w: UnsafeRawPointer) -> __m256i {
-        let packed = _mm256_broadcastsi128_si256(w.loadUnaligned(fromByteOffset: 2, as: SIMD2<Int64>.self))
+        let packed = _mm256_broadcastsi128_si256(w.loadUnaligned(fromByteOffset: codesOffset, as: SIMD2<Int64>.self))
         return _mm256_and_si256(_mm256_srlv_epi64(packed, SIMD4<Int64>(0, 0, 4, 4)), _mm256_set1_epi8(0x0F))
     }
 
@@ -27,15 +27,15 @@ extension Q4_0Format {
         var sum0 = _mm256_setzero_ps(), sum1 = _mm256_setzero_ps()
         var b = 0
         while b + 2 <= blocks {
-            let w = weights + b * 18, a = activation + b * 40
-            prefetchAhead(w, bytes: 36)
-            sum0 = accumulateBlock(sum0, codes(w), broadcastHalf(w, 0), a)
-            sum1 = accumulateBlock(sum1, codes(w + 18), broadcastHalf(w, 18), a + 40)
+            let w = weights + b * blockBytes, a = activation + b * Q8x32.blockBytes
+            prefetchAhead(w, bytes: 2 * blockBytes)
+            sum0 = accumulateBlock(sum0, codes(w), broadcastHalf(w, dOffset), a)
+            sum1 = accumulateBlock(sum1, codes(w + blockBytes), broadcastHalf(w, blockBytes + dOffset), a + Q8x32.blockBytes)
             b += 2
         }
         if b < blocks {
-            let w = weights + b * 18
-            sum0 = accumulateBlock(sum0, codes(w), broadcastHalf(w, 0), activation + b * 40)
+            let w = weights + b * blockBytes
+            sum0 = accumulateBlock(sum0, codes(w), broadcastHalf(w, dOffset), activation + b * Q8x32.blockBytes)
         }
         return horizontalSum(_mm256_add_ps(sum0, sum1))
     }
@@ -55,23 +55,23 @@ extension Q4_0Format {
             var o0 = e0, o1 = e0, o2 = e0, o3 = e0
             var b = 0
             while b + 2 <= blocks {
-                let w = weights + b * 18, x = b * 40
-                var c = codes(w), d = broadcastHalf(w, 0)
+                let w = weights + b * blockBytes, x = b * Q8x32.blockBytes
+                var c = codes(w), d = broadcastHalf(w, dOffset)
                 e0 = accumulateBlock(e0, c, d, a0 + x)
                 e1 = accumulateBlock(e1, c, d, a1 + x)
                 e2 = accumulateBlock(e2, c, d, a2 + x)
                 e3 = accumulateBlock(e3, c, d, a3 + x)
-                c = codes(w + 18)
-                d = broadcastHalf(w, 18)
-                o0 = accumulateBlock(o0, c, d, a0 + x + 40)
-                o1 = accumulateBlock(o1, c, d, a1 + x + 40)
-                o2 = accumulateBlock(o2, c, d, a2 + x + 40)
-                o3 = accumulateBlock(o3, c, d, a3 + x + 40)
+                c = codes(w + blockBytes)
+                d = broadcastHalf(w, blockBytes + dOffset)
+                o0 = accumulateBlock(o0, c, d, a0 + x + Q8x32.blockBytes)
+                o1 = accumulateBlock(o1, c, d, a1 + x + Q8x32.blockBytes)
+                o2 = accumulateBlock(o2, c, d, a2 + x + Q8x32.blockBytes)
+                o3 = accumulateBlock(o3, c, d, a3 + x + Q8x32.blockBytes)
                 b += 2
             }
             if b < blocks {
-                let w = weights + b * 18, x = b * 40
-                let c = codes(w), d = broadcastHalf(w, 0)
+                let w = weights + b * blockBytes, x = b * Q8x32.blockBytes
+                let c = codes(w), d = broadcastHalf(w, dOffset)
                 e0 = accumulateBlock(e0, c, d, a0 + x)
                 e1 = accumulateBlock(e1, c, d, a1 + x)
                 e2 = accumulateBlock(e2, c, d, a2 + x)

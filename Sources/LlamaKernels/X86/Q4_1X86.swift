@@ -10,13 +10,13 @@ extension Q4_1Format {
         var sum = _mm256_setzero_ps()
         var offsets = _mm256_setzero_ps()
         for b in 0..<blocks {
-            let w = weights + b * 20
-            let a = activation + b * 40
-            prefetchAhead(w, bytes: 20)
-            let packed = _mm256_broadcastsi128_si256(w.loadUnaligned(fromByteOffset: 4, as: SIMD2<Int64>.self))
+            let w = weights + b * blockBytes
+            let a = activation + b * Q8x32.blockBytes
+            prefetchAhead(w, bytes: blockBytes)
+            let packed = _mm256_broadcastsi128_si256(w.loadUnaligned(fromByteOffset: codesOffset, as: SIMD2<Int64>.self))
             let codes = _mm256_and_si256(_mm256_srlv_epi64(packed, shifts), nibbles)
-            sum = accumulate(sum, dpbusd(codes, a, 8), broadcastHalf(w, 0), activation: a)
-            offsets = accumulateOffset(offsets, broadcastHalf(w, 2), activation: a)
+            sum = accumulate(sum, dpbusd(codes, a, Q8x32.valuesOffset), broadcastHalf(w, dOffset), activation: a)
+            offsets = accumulateOffset(offsets, broadcastHalf(w, mOffset), activation: a)
         }
         return horizontalSum(sum) + _mm256_cvtss_f32(offsets)
     }

@@ -16,23 +16,25 @@ func fiveBitCodes(packed: UnsafeRawPointer, fifth: UInt32) -> __m256i {
 }
 
 /// The Q5_0 and Q5_1 × Q8x32 dot. Codes are unsigned (0...31) and a weight is d·code + m, with m
-/// the block's stored minimum (Q5_1: `withMinimum`, after d at byte 2) or −16·d (Q5_0), so
+/// the block's stored minimum (Q5_1: `withMinimum`, after d) or −16·d (Q5_0), so
 /// Σ (d·code + m)·a = d·Σ code·a + m·Σ a, with Σ a carried by the activation block.
 @inline(__always)
 func fiveBitDot(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int, withMinimum: Bool) -> Float {
-    let blockBytes = withMinimum ? 24 : 22, fifthOffset = withMinimum ? 4 : 2
+    let blockBytes = withMinimum ? Q5_1Format.blockBytes : Q5_0Format.blockBytes
+    let fifthOffset = withMinimum ? Q5_1Format.fifthBitsOffset : Q5_0Format.fifthBitsOffset
+    let codesOffset = withMinimum ? Q5_1Format.codesOffset : Q5_0Format.codesOffset
     var sum = _mm256_setzero_ps()
     var offsets = _mm256_setzero_ps()
     for b in 0..<blocks {
         let w = weights + b * blockBytes
-        let a = activation + b * 40
+        let a = activation + b * Q8x32.blockBytes
         prefetchAhead(w, bytes: blockBytes)
         let fifth = UInt32(littleEndian: w.loadUnaligned(fromByteOffset: fifthOffset, as: UInt32.self))
-        let codes = fiveBitCodes(packed: w + fifthOffset + 4, fifth: fifth)
-        let d = broadcastHalf(w, 0)
-        sum = accumulate(sum, dpbusd(codes, a, 8), d, activation: a)
+        let codes = fiveBitCodes(packed: w + codesOffset, fifth: fifth)
+        let d = broadcastHalf(w, Q5_0Format.dOffset)
+        sum = accumulate(sum, dpbusd(codes, a, Q8x32.valuesOffset), d, activation: a)
         // Q5_0's −16·d is applied once, to the total.
-        offsets = accumulateOffset(offsets, withMinimum ? broadcastHalf(w, 2) : d, activation: a)
+        offsets = accumulateOffset(offsets, withMinimum ? broadcastHalf(w, Q5_1Format.mOffset) : d, activation: a)
     }
     return horizontalSum(sum) + (withMinimum ? 1 : -16) * _mm256_cvtss_f32(offsets)
 }

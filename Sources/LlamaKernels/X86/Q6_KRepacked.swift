@@ -15,14 +15,15 @@ enum Q6_KRepacked: RepackedFormat {
     typealias Activation = Q8xKGrouped
     static var type: GGMLType { .q6_K }
     static var blockElements: Int { 256 }
-    static var blockBytes: Int { 210 }
+    static var blockBytes: Int { Q6_KFormat.blockBytes }
 
     static func repack(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, blocks: Int) {
         let two = _mm256_set1_epi8(3)
-        repackInGroupOrder(src, dst, blocks: blocks, blockBytes: 210, codes: Q6_KFormat.codes) { code, from, to in
-            storeNibblePairs(code, to, at: 0)
-            storeTwoBitQuarters({ shiftBytesRight(code($0), 4, mask: two) }, to, at: 128)
-            (to + 192).copyMemory(from: from + 192, byteCount: 18)
+        repackInGroupOrder(src, dst, blocks: blocks, blockBytes: blockBytes, codes: Q6_KFormat.codes) { code, from, to in
+            let f = Q6_KFormat.self
+            storeNibblePairs(code, to, at: f.lowBitsOffset)
+            storeTwoBitQuarters({ shiftBytesRight(code($0), 4, mask: two) }, to, at: f.highBitsOffset)
+            (to + f.scalesOffset).copyMemory(from: from + f.scalesOffset, byteCount: blockBytes - f.scalesOffset)
         }
     }
 
@@ -30,8 +31,8 @@ enum Q6_KRepacked: RepackedFormat {
     static func dequantize(_ src: UnsafeRawPointer, _ dst: UnsafeMutablePointer<Float>, blocks: Int) {
         Q6_KFormat.decode(src, dst, blocks: blocks) { block, e in
             let (s, j) = groupOrderPosition(e)
-            let low = (block.load(fromByteOffset: 32 * (s / 2) + j, as: UInt8.self) >> UInt8(4 * (s % 2))) & 0x0F
-            let high = (block.load(fromByteOffset: 128 + 32 * (s / 4) + j, as: UInt8.self) >> UInt8(2 * (s % 4))) & 3
+            let low = (block.load(fromByteOffset: Q6_KFormat.lowBitsOffset + 32 * (s / 2) + j, as: UInt8.self) >> UInt8(4 * (s % 2))) & 0x0F
+            let high = (block.load(fromByteOffset: Q6_KFormat.highBitsOffset + 32 * (s / 4) + j, as: UInt8.self) >> UInt8(2 * (s % 4))) & 3
             return Int(low | high << 4)
         }
     }
@@ -41,19 +42,32 @@ enum Q6_KRepacked: RepackedFormat {
     }
 }
 
+extension Q6_KFormat {
+    /// Step s's stored codes (0...63) in the file's layout, which the repacking reads: steps
+    /// 4h..<4h+4 take their low four bits from the 64 bytes at ``lowBitsOffset`` + 64h (low
+    /// nibbles, then high nibbles) and their top two from the 32 bytes at ``highBitsOffset`` + 32h
+    /// (bits 2·(s mod 4) and up).
+    @inline(__always)
+    static func codes(_ w: UnsafeRawPointer, _ s: Int) -> __m256i {
+        let h = s / 4, quarter = s % 4
+        let low = nibbles(load256(w, lowBitsOffset + h * 64 + (quarter % 2) * 32), high: quarter >= 2)
+        return _mm256_or_si256(low, topBits(load256(w, highBitsOffset + h * 32), quarter))
+    }
+}
+
 extension Q6_KRepacked: GroupOrderKQuant {
     static var offsetFactor: Float { 32 }
 
     /// The sixteen signed scales as Int16, which also weight the group sums.
     @inline(__always)
     static func header(_ w: UnsafeRawPointer) -> __m256i {
-        _mm256_cvtepi8_epi16(w.loadUnaligned(fromByteOffset: 192, as: SIMD2<Int64>.self))
+        _mm256_cvtepi8_epi16(w.loadUnaligned(fromByteOffset: Q6_KFormat.scalesOffset, as: SIMD2<Int64>.self))
     }
 
     @inline(__always)
     static func step(_ w: UnsafeRawPointer, _ s: Int) -> (codes: __m256i, accumulator: Int) {
-        let low = nibbles(load256(w, 32 * (s / 2)), high: s % 2 == 1)
-        return (_mm256_or_si256(low, topBits(load256(w, 128 + 32 * (s / 4)), s % 4)), s / 2)
+        let low = nibbles(load256(w, Q6_KFormat.lowBitsOffset + 32 * (s / 2)), high: s % 2 == 1)
+        return (_mm256_or_si256(low, topBits(load256(w, Q6_KFormat.highBitsOffset + 32 * (s / 4)), s % 4)), s / 2)
     }
 
     @inline(__always)
@@ -67,9 +81,19 @@ extension Q6_KRepacked: GroupOrderKQuant {
     static func groupWeights(_ header: __m256i) -> __m256i { header }
 
     @inline(__always)
-    static func productScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, 208, a) }
+    static func productScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, Q6_KFormat.dOffset, a) }
 
     @inline(__always)
-    static func offsetScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, 208, a) }
+    static func offsetScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, Q6_KFormat.dOffset, a) }
+}
+
+/// Bits 2·`quarter` and 2·`quarter` + 1 of each byte of `packed` moved to bits 4 and 5, the rest
+/// cleared: a Q6_K code's top two bits in place (a 16-bit shift moves bits across bytes, but none
+/// that the mask keeps).
+@inline(__always)
+func topBits(_ packed: __m256i, _ quarter: Int) -> __m256i {
+    let shifted = quarter < 2 ? _mm256_slli_epi16(packed, Int32(4 - 2 * quarter))
+        : quarter == 2 ? packed : _mm256_srli_epi16(packed, 2)
+    return _mm256_and_si256(shifted, _mm256_set1_epi8(0x30))
 }
 #endif

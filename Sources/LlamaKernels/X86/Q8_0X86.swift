@@ -6,11 +6,11 @@ extension Q8_0Format {
     static func dotX86(_ weights: UnsafeRawPointer, _ activation: UnsafeRawPointer, blocks: Int) -> Float {
         var sum = _mm256_setzero_ps()
         for b in 0..<blocks {
-            let w = weights + b * 34
-            let a = activation + b * 40
-            prefetchAhead(w, bytes: 34)
-            let products = dpbssd(load256(w, 2), load256(a, 8))
-            sum = accumulate(sum, products, broadcastHalf(w, 0), activation: a)
+            let w = weights + b * blockBytes
+            let a = activation + b * Q8x32.blockBytes
+            prefetchAhead(w, bytes: blockBytes)
+            let products = dpbssd(load256(w, valuesOffset), load256(a, Q8x32.valuesOffset))
+            sum = accumulate(sum, products, broadcastHalf(w, dOffset), activation: a)
         }
         return horizontalSum(sum)
     }

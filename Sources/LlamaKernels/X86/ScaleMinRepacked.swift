@@ -14,10 +14,10 @@ enum Q4_KRepacked: RepackedFormat, ScaleMinGroupOrder {
     typealias Activation = Q8xKGrouped
     static var type: GGMLType { .q4_K }
     static var blockElements: Int { 256 }
-    static var blockBytes: Int { 144 }
+    static var blockBytes: Int { Q4_KFormat.blockBytes }
 
     static func repack(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, blocks: Int) {
-        repackScaleMinBlocks(src, dst, blocks: blocks, blockBytes: 144, codesOffset: 16, fifthBits: false) { Q4_KFormat.codes($0, $1) }
+        repackScaleMinBlocks(src, dst, blocks: blocks, blockBytes: blockBytes, codesOffset: Q4_KFormat.codesOffset, fifthBits: false) { Q4_KFormat.codes($0, $1) }
     }
 
     /// The file layout's decoding with the codes in group order, so the same floats.
@@ -34,7 +34,7 @@ enum Q4_KRepacked: RepackedFormat, ScaleMinGroupOrder {
 
     @inline(__always)
     static func step(_ w: UnsafeRawPointer, _ s: Int) -> (codes: __m256i, accumulator: Int) {
-        (nibbles(load256(w, 16 + (s / 2) * 32), high: s % 2 == 1), 0)
+        (nibbles(load256(w, Q4_KFormat.codesOffset + (s / 2) * 32), high: s % 2 == 1), 0)
     }
 
     @inline(__always)
@@ -55,10 +55,10 @@ enum Q5_KRepacked: RepackedFormat, ScaleMinGroupOrder {
     typealias Activation = Q8xKGrouped
     static var type: GGMLType { .q5_K }
     static var blockElements: Int { 256 }
-    static var blockBytes: Int { 176 }
+    static var blockBytes: Int { Q5_KFormat.blockBytes }
 
     static func repack(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, blocks: Int) {
-        repackScaleMinBlocks(src, dst, blocks: blocks, blockBytes: 176, codesOffset: 48, fifthBits: true) { Q5_KFormat.codes($0, $1) }
+        repackScaleMinBlocks(src, dst, blocks: blocks, blockBytes: blockBytes, codesOffset: Q5_KFormat.codesOffset, fifthBits: true) { Q5_KFormat.codes($0, $1) }
     }
 
     /// The file layout's decoding with the codes in group order, so the same floats.
@@ -77,16 +77,43 @@ enum Q5_KRepacked: RepackedFormat, ScaleMinGroupOrder {
     /// 16-bit shift moves bits across bytes, but none that the mask keeps.
     @inline(__always)
     static func step(_ w: UnsafeRawPointer, _ s: Int) -> (codes: __m256i, accumulator: Int) {
-        let high = load256(w, 16)
+        let high = load256(w, Q5_KFormat.fifthBitsOffset)
         let moved = s < 4 ? _mm256_slli_epi16(high, Int32(4 - s)) : s == 4 ? high : _mm256_srli_epi16(high, Int32(s - 4))
         let fifth = _mm256_and_si256(moved, _mm256_set1_epi8(0x10))
-        return (_mm256_or_si256(nibbles(load256(w, 48 + (s / 2) * 32), high: s % 2 == 1), fifth), s / 4)
+        return (_mm256_or_si256(nibbles(load256(w, Q5_KFormat.codesOffset + (s / 2) * 32), high: s % 2 == 1), fifth), s / 4)
     }
 
     @inline(__always)
     static func products(_ sums: GroupSums, _ header: ScaleMinGroups) -> __m256i {
         _mm256_add_epi32(_mm256_madd_epi16(sums.first, header.scales), _mm256_madd_epi16(sums.second, header.scales))
     }
+}
+
+extension Q4_KFormat {
+    /// Sub-block s's codes in the file's layout, which the repacking reads: the low (even s) or
+    /// high nibbles of the 32 bytes at ``codesOffset`` + 32·(s / 2).
+    @inline(__always)
+    static func codes(_ w: UnsafeRawPointer, _ s: Int) -> __m256i {
+        nibbles(load256(w, codesOffset + (s / 2) * 32), high: s % 2 == 1)
+    }
+}
+
+extension Q5_KFormat {
+    /// Sub-block s's codes in the file's layout, which the repacking reads: four bits from the
+    /// nibbles at ``codesOffset`` + 32·(s / 2), the fifth from bit s of the 32 bytes at
+    /// ``fifthBitsOffset``.
+    @inline(__always)
+    static func codes(_ w: UnsafeRawPointer, _ s: Int) -> __m256i {
+        let fifth = _mm256_slli_epi16(shiftBytesRight(load256(w, fifthBitsOffset), Int32(s), mask: _mm256_set1_epi8(1)), 4)
+        return _mm256_or_si256(nibbles(load256(w, codesOffset + (s / 2) * 32), high: s % 2 == 1), fifth)
+    }
+}
+
+/// The low or high nibbles of `packed`, one per byte.
+@inline(__always)
+func nibbles(_ packed: __m256i, high: Bool) -> __m256i {
+    let nibble = _mm256_set1_epi8(0x0F)
+    return high ? shiftBytesRight(packed, 4, mask: nibble) : _mm256_and_si256(packed, nibble)
 }
 
 /// The scales and minimums of a Q4_K/Q5_K block, each repeated for the two 16-weight groups of
@@ -105,7 +132,7 @@ extension ScaleMinGroupOrder {
 
     @inline(__always)
     static func header(_ w: UnsafeRawPointer) -> ScaleMinGroups {
-        let (scales, minimums) = unpackScaleMins(w + 4)
+        let (scales, minimums) = unpackScaleMins(w + ScaleMinHead.scalesOffset)
         return ScaleMinGroups(scales: repeatedForGroups(scales), minimums: repeatedForGroups(minimums))
     }
 
@@ -113,10 +140,10 @@ extension ScaleMinGroupOrder {
     static func groupWeights(_ header: ScaleMinGroups) -> __m256i { header.minimums }
 
     @inline(__always)
-    static func productScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, 0, a) }
+    static func productScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, ScaleMinHead.dOffset, a) }
 
     @inline(__always)
-    static func offsetScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, 2, a) }
+    static func offsetScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, ScaleMinHead.dminOffset, a) }
 }
 
 /// Repacks Q4_K or Q5_K blocks: the first 16 bytes as they are; the codes `codes` reads from a
@@ -131,9 +158,9 @@ private func repackScaleMinBlocks(_ src: UnsafeRawPointer, _ dst: UnsafeMutableR
         if fifthBits {
             var fifth = _mm256_setzero_si256()
             for s in 0..<8 { fifth = _mm256_or_si256(fifth, _mm256_slli_epi16(shiftBytesRight(code(s), 4, mask: one), Int32(s))) }
-            to.storeBytes(of: fifth, toByteOffset: 16, as: __m256i.self)
+            to.storeBytes(of: fifth, toByteOffset: Q5_KFormat.fifthBitsOffset, as: __m256i.self)
         }
-        to.copyMemory(from: from, byteCount: 16)
+        to.copyMemory(from: from, byteCount: ScaleMinHead.byteCount)
     }
 }
 #endif

@@ -49,7 +49,7 @@ func accumulate(_ sum: __m256, _ products: __m256i, scale: __m256) -> __m256 {
 /// block's scale, in all lanes.
 @inline(__always)
 func blockScale(_ w: UnsafeRawPointer, _ offset: Int, _ a: UnsafeRawPointer) -> __m256 {
-    _mm256_mul_ps(broadcastHalf(w, offset), broadcastFloat(a, 0))
+    _mm256_mul_ps(broadcastHalf(w, offset), broadcastFloat(a, Q8xK.dOffset))
 }
 
 /// The half-precision value at `offset` from `p` in all eight lanes, as floats. A broadcast writes
@@ -71,53 +71,14 @@ func broadcastFloat(_ p: UnsafeRawPointer, _ offset: Int) -> __m256 {
 /// scale of the Q8x32 activation block `a`.
 @inline(__always)
 func accumulate(_ sum: __m256, _ products: __m256i, _ d: __m256, activation a: UnsafeRawPointer) -> __m256 {
-    _mm256_fmadd_ps(_mm256_cvtepi32_ps(products), _mm256_mul_ps(d, broadcastFloat(a, 0)), sum)
+    _mm256_fmadd_ps(_mm256_cvtepi32_ps(products), _mm256_mul_ps(d, broadcastFloat(a, Q8x32.dOffset)), sum)
 }
 
 /// `offsets` + `x` × the Q8x32 activation block's `s` (its scale × the sum of its values), in all
 /// lanes: the term of the types whose codes carry an offset or a minimum.
 @inline(__always)
 func accumulateOffset(_ offsets: __m256, _ x: __m256, activation a: UnsafeRawPointer) -> __m256 {
-    _mm256_fmadd_ps(x, broadcastFloat(a, 4), offsets)
-}
-
-/// `sum` + `dpbusd(u, s)` with lanes 0–3 multiplied by one K-quant sub-block scale and lanes 4–7
-/// by another, `scales` as ``GroupScales/lanes(_:)`` or ``laneScales(_:_:)`` lay them out. With AVX2 alone the scales go
-/// into the VPMADDWD that would otherwise add the 16-bit pair sums against ones (a pair sum is at
-/// most 2 × 128 × 127, times a scale within ±128 twice still fits 32 bits); with VNNI they
-/// multiply VPDPBUSD's lanes.
-@inline(__always)
-func accumulate(_ sum: __m256i, _ u: __m256i, _ s: __m256i, scales: __m256i) -> __m256i {
-    #if LLAMA_AVX512_VNNI
-    _mm256_add_epi32(sum, _mm256_mullo_epi32(dpbusd(u, s), scales))
-    #else
-    _mm256_add_epi32(sum, _mm256_madd_epi16(_mm256_maddubs_epi16(u, s), scales))
-    #endif
-}
-
-/// The eight sub-block scales of a Q4_K/Q5_K block (unsigned bytes of `bytes`), widened once
-/// per block for ``laneScales(_:_:)``: 16-bit lane k of each half holds scale k (32-bit lane k
-/// with VNNI).
-@inline(__always)
-func subBlockScales(_ bytes: UInt64) -> __m256i {
-    let packed = _mm_cvtsi64_si128(Int64(bitPattern: bytes))
-    #if LLAMA_AVX512_VNNI
-    return _mm256_cvtepu8_epi32(packed)
-    #else
-    return _mm256_broadcastsi128_si256(_mm_cvtepu8_epi16(packed))
-    #endif
-}
-
-/// Scale `k` of `scales` (from ``subBlockScales(_:)``) in every lane, laid out for
-/// ``accumulate(_:_:_:scales:)``: one shuffle with a constant mask once `k` is known, where
-/// extracting the byte and broadcasting it from a general register took four instructions.
-@inline(__always)
-func laneScales(_ scales: __m256i, _ k: Int) -> __m256i {
-    #if LLAMA_AVX512_VNNI
-    _mm256_permutevar8x32_epi32(scales, _mm256_set1_epi32(Int32(k)))
-    #else
-    _mm256_shuffle_epi8(scales, _mm256_set1_epi16(Int16(2 * k) | Int16(2 * k + 1) << 8))
-    #endif
+    _mm256_fmadd_ps(x, broadcastFloat(a, Q8x32.sumOffset), offsets)
 }
 
 /// `offsets` + Σ weight[g] × sum[g] over the sixteen 16-element groups of the Q8_K activation

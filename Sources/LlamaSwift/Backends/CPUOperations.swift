@@ -72,10 +72,10 @@ final class CPUOperations: ModelOperations, @unchecked Sendable {
     var copiedTensors: Set<String> { copies.withLock { $0 } }
 
     func table(_ tensor: GGUFTensorInfo, in file: GGUFFile, tiedOutput: WeightMatrix?) throws(LlamaError) -> WeightMatrix {
-        // A tied output copied block for block (as it was, or repacked) serves the lookups too:
-        // reading rows from the released file pages would map them again, 2 MiB at a time where
-        // the page cache holds large folios, on top of the copy.
-        if let tiedOutput, tiedOutput.isCopy, !tiedOutput.isRearranged { return tiedOutput }
+        // A tied output that was copied (in any layout: Kernels.dequantize decodes each) serves
+        // the lookups too: reading rows from the released file pages would map them again, 2 MiB
+        // at a time where the page cache holds large folios, on top of the copy.
+        if let tiedOutput, tiedOutput.isCopy { return tiedOutput }
         do {
             return try WeightMatrix(type: tensor.type, rows: tensor.rowCount, columns: tensor.rowLength, bytes: file.data(for: tensor))
         } catch {
