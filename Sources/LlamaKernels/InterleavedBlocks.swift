@@ -39,12 +39,17 @@ struct InterleavedBlocks {
 
     /// Where the eight minimums start in a block of eight rows, after the eight scales.
     static let minimumsOffset = 16
-    /// Where the fifth bits start in a block of eight rows.
-    var fifthBitsOffset: Int { hasMinimum ? 32 : 16 }
+    /// Where the fifth bits start in a block of eight rows, after the scales and any minimums.
+    static func fifthBitsOffset(minimum: Bool) -> Int { minimumsOffset + (minimum ? 16 : 0) }
     /// Where the runs start in a block of eight rows.
-    var runsOffset: Int { fifthBitsOffset + (hasFifthBit ? 32 : 0) }
+    static func runsOffset(minimum: Bool, fifth: Bool) -> Int { fifthBitsOffset(minimum: minimum) + (fifth ? 32 : 0) }
     /// The code of a zero weight in the types without a minimum: 8 for Q4_0, 16 for Q5_0.
-    var zeroPoint: Float { hasFifthBit ? 16 : 8 }
+    static func zeroPoint(fifth: Bool) -> Float { fifth ? 16 : 8 }
+
+    /// Where the fifth bits start in a block of eight rows.
+    var fifthBitsOffset: Int { Self.fifthBitsOffset(minimum: hasMinimum) }
+    /// Where the runs start in a block of eight rows.
+    var runsOffset: Int { Self.runsOffset(minimum: hasMinimum, fifth: hasFifthBit) }
 
     /// Bytes of one group of eight rows.
     var groupBytes: Int { blocks * blockBytes }

@@ -115,6 +115,12 @@ final class Runtime<Ops: ModelOperations>: ModelRuntime, @unchecked Sendable {
                 logits = try graph.forward(tokens: tokens, spans: spans, outputRows: outputRows, workspace: workspace)
             }
             guard let logits, !targets.isEmpty else { continue }
+            // Targets one after another (a batched step's rows, a prompt's rows) take the logits
+            // in one read; others go through a buffer.
+            if targets.indices.allSatisfy({ targets[$0] == targets[0] + $0 * vocabulary }) {
+                try operations.read(logits, count: targets.count * vocabulary, into: targets[0])
+                continue
+            }
             if rows.count < targets.count * vocabulary { rows = [Float](repeating: 0, count: targets.count * vocabulary) }
             try rows.withUnsafeMutableBufferPointer { (buffer) throws(LlamaError) in
                 try operations.read(logits, count: targets.count * vocabulary, into: buffer.baseAddress!)

@@ -87,6 +87,58 @@ extension Q6_KRepacked: GroupOrderKQuant {
     static func offsetScale(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> __m256 { blockScale(w, Q6_KFormat.dOffset, a) }
 }
 
+extension Q6_KRepacked {
+    /// The dots of one weight row with `rows` activation rows, four at a time sharing each step's
+    /// codes. Each accumulator's two pair sums are folded into the row's Int32 products as soon as
+    /// they are complete, so four rows keep one integer register each rather than four (which
+    /// spilled); integer sums in another order are the same sums, so each result equals
+    /// ``dot(_:_:blocks:)``'s bit for bit.
+    static func dotRows(_ weights: UnsafeRawPointer, _ activations: UnsafeRawPointer, activationStride: Int, rows: Int,
+                        blocks: Int, _ out: UnsafeMutablePointer<Float>, outStride: Int) {
+        var i = 0
+        while i + 4 <= rows {
+            let a0 = activations + i &* activationStride, a1 = a0 + activationStride
+            let a2 = a1 + activationStride, a3 = a2 + activationStride
+            var s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0
+            var o0 = s0, o1 = s0, o2 = s0, o3 = s0
+            for b in 0..<blocks {
+                let w = weights + b &* blockBytes, x = b &* Q8xKGrouped.blockBytes
+                prefetchAhead(w, bytes: blockBytes)
+                let header = header(w)
+                var p0 = _mm256_setzero_si256(), p1 = p0, p2 = p0, p3 = p0
+                for k in 0..<4 {
+                    let first = step(w, 2 &* k).codes, second = step(w, 2 &* k &+ 1).codes
+                    let offset = x &+ Q8xK.valuesOffset &+ 64 &* k
+                    @inline(__always)
+                    func fold(_ p: __m256i, _ a: UnsafeRawPointer) -> __m256i {
+                        let pairs = _mm256_add_epi16(_mm256_maddubs_epi16(first, load256(a, offset)),
+                                                     _mm256_maddubs_epi16(second, load256(a, offset &+ 32)))
+                        return _mm256_add_epi32(p, _mm256_madd_epi16(pairs, header))
+                    }
+                    p0 = fold(p0, a0)
+                    p1 = fold(p1, a1)
+                    p2 = fold(p2, a2)
+                    p3 = fold(p3, a3)
+                }
+                finishBlock(&s0, &o0, p0, w, header, a0 + x)
+                finishBlock(&s1, &o1, p1, w, header, a1 + x)
+                finishBlock(&s2, &o2, p2, w, header, a2 + x)
+                finishBlock(&s3, &o3, p3, w, header, a3 + x)
+            }
+            let o = out + i &* outStride
+            o[0] = finishRow(s0, o0)
+            o[outStride] = finishRow(s1, o1)
+            o[2 &* outStride] = finishRow(s2, o2)
+            o[3 &* outStride] = finishRow(s3, o3)
+            i += 4
+        }
+        while i < rows {
+            out[i &* outStride] = dot(weights, activations + i &* activationStride, blocks: blocks)
+            i += 1
+        }
+    }
+}
+
 /// Bits 2·`quarter` and 2·`quarter` + 1 of each byte of `packed` moved to bits 4 and 5, the rest
 /// cleared: a Q6_K code's top two bits in place (a 16-bit shift moves bits across bytes, but none
 /// that the mask keeps).
