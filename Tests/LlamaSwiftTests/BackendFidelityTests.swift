@@ -45,17 +45,9 @@ import Testing
     }
 
     /// The quantized checks again with the Q8_0 cache (a quarter of F32's bytes plus scales).
-    /// In the native build one position of tiny-llama2-Q5_K_M ranks llama.cpp's (F16-cache)
-    /// top-1 fourth with 8-bit keys and values: recorded as a known issue there, to be closed.
     @Test("cpu, Q8_0 cache", .fixtures(neededFiles(models.dropFirst())), arguments: models.dropFirst())
     func cpuWithQ8Cache(fixture: String, name: String) async throws {
-        if name == "tiny-llama2-Q5_K_M" {
-            await withKnownIssue("8-bit keys and values move one position's ranking", isIntermittent: true) {
-                try await check(fixture, name, on: .cpu, cacheType: .q8_0)
-            }
-        } else {
-            try await check(fixture, name, on: .cpu, cacheType: .q8_0)
-        }
+        try await check(fixture, name, on: .cpu, cacheType: .q8_0)
     }
 
     /// The shared body. stories260K: logits within 0.02 of llama.cpp's at every position and
