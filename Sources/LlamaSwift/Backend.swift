@@ -3,6 +3,10 @@ import LlamaKernels
 /// Where the CPU's matrix products and parallel loops run: the matrix-product strategy inside
 /// the CPU operations (the kernels, or BLAS for prompt batches), which a custom implementation
 /// can replace by conforming to this protocol.
+///
+/// The matrices passed in are the model's prepared ones: check `w.layout == .file` (or read rows
+/// through `w.fileRow(_:)`) before reading `w.data` as GGUF blocks; interleaved and group-order
+/// layouts hold the same values in another arrangement, which the kernels read.
 public protocol Backend: Sendable {
     /// `y = W x`, with `x` holding `w.columns` floats and `y` receiving `w.rows`.
     func matvec(_ w: WeightMatrix, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>)
