@@ -2,10 +2,14 @@
 enum Products {
     /// Rows per parallel task, aiming at sixteen tasks per thread so that neither a product's
     /// last task nor a slow thread (the machine may be shared) leaves the others idle for long,
-    /// but no fewer than 16 rows per task.
-    static func rowsPerTask(rows: Int, threads: Int) -> Int {
-        max(16, (rows + threads * 16 - 1) / (threads * 16))
+    /// but no fewer than 16 rows, nor fewer than ``minimumTaskElements`` weights, per task: a
+    /// small model's whole product is then one task, run on the calling thread without a hand-off.
+    static func rowsPerTask(rows: Int, columns: Int, threads: Int) -> Int {
+        max(16, minimumTaskElements / max(1, columns), (rows + threads * 16 - 1) / (threads * 16))
     }
+
+    /// Weights below which handing a task to another thread costs more than it saves.
+    static let minimumTaskElements = 32768
 
     /// Encodes `count` floats of `x` as `F.Activation` into a new buffer the caller deallocates.
     static func encodeActivation<F: BlockFormat>(_: F.Type, _ x: UnsafePointer<Float>, count: Int) -> UnsafeMutableRawPointer {
@@ -36,7 +40,7 @@ enum Products {
         let activation = encodeActivation(F.self, x, count: w.columns)
         defer { activation.deallocate() }
         let blocks = w.columns / F.blockElements
-        let step = rowsPerTask(rows: w.rows, threads: pool.threadCount)
+        let step = rowsPerTask(rows: w.rows, columns: w.columns, threads: pool.threadCount)
         pool.parallelFor((w.rows + step - 1) / step) { task in
             for r in task * step..<min(w.rows, task * step + step) {
                 y[r] = F.dot(w.row(r), activation, blocks: blocks)

@@ -39,7 +39,12 @@ struct Attention {
                 for head in 0..<kvHeads { tasks.append(Task(span: index, head: head, block: nil)) }
             }
         }
-        pool.parallelFor(tasks.count) { t in
+        // Multiply-adds of the whole call (scores and weighted values): below `serialWork` the
+        // tasks run on the calling thread, cheaper than handing them out.
+        let work = spans.reduce(0) { $0 + 2 * $1.count * ($1.start + $1.count) * width }
+        let parallel: (Int, (Int) -> Void) -> Void = work < Self.serialWork
+            ? { count, body in for i in 0..<count { body(i) } } : { pool.parallelFor($0, $1) }
+        parallel(tasks.count) { t in
             let task = tasks[t], span = spans[task.span]
             let q = queries + span.firstRow * width, o = out + span.firstRow * width
             let cache = span.cache
@@ -66,6 +71,9 @@ struct Attention {
             }
         }
     }
+
+    /// Multiply-adds below which one call's tasks are not worth handing to other threads.
+    static let serialWork = 65536
 
     /// Whether a span of `rows` rows takes the eight-lane shape.
     func usesLanes(rows: Int) -> Bool {

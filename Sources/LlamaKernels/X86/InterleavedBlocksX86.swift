@@ -274,7 +274,7 @@ extension InterleavedBlocks {
         let activation = Products.encodeActivation(Q4_0Format.self, x, count: blocks * 32)
         defer { activation.deallocate() }
         let groups = rows / 8
-        let step = max(2, Products.rowsPerTask(rows: rows, threads: pool.threadCount) / 8)
+        let step = max(2, Products.rowsPerTask(rows: rows, columns: blocks * 32, threads: pool.threadCount) / 8)
         pool.parallelFor((groups + step - 1) / step) { task in
             for g in task * step..<min(groups, task * step + step) {
                 _mm256_storeu_ps(y + 8 * g, dots(kind, group: g, activation))
