@@ -5,18 +5,6 @@ import Testing
 
 /// Mutated and truncated files either open cleanly or throw a `GGUFError`: never a crash, hang or trap.
 @Suite struct FuzzTests {
-    /// A small, fast, seeded generator (SplitMix64) so every run tries the same cases.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// A file exercising every value type, nested arrays and a few tensor types.
     static func syntheticSeed(at path: String) throws {
         var metadata = GGUFMetadata()
@@ -52,7 +40,7 @@ import Testing
     func fuzz(seedFile: String, cases: Int, seed: UInt64) throws -> (opened: Int, refused: Int) {
         let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: seedFile)))
         let headerEnd = try GGUFFile(path: seedFile).dataOffset
-        var rng = SplitMix(state: seed)
+        var rng = SplitMix64(seed: seed)
         let work = TemporaryFile("fuzz.gguf")
         let prefix = TemporaryFile("prefix.gguf")
         defer { work.remove(); prefix.remove() }

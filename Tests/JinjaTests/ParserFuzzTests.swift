@@ -6,18 +6,6 @@ import Testing
 /// A seeded fuzz of the lexer, parser and evaluator: random mutations of real templates must
 /// compile or fail with a ``JinjaError``, and render or fail likewise; never crash or hang.
 @Suite struct ParserFuzzTests {
-    /// SplitMix64: a small seeded generator, so every run mutates the same way.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// The fixture's real templates where present, else the engine tests' expressions.
     static func corpus() -> [[Unicode.Scalar]] {
         if let folder = Fixtures.find("templates"),
@@ -37,7 +25,7 @@ import Testing
     ]
 
     @Test func mutatedTemplatesNeverCrash() {
-        var rng = SplitMix64(state: 0x5EED_1234)
+        var rng = SplitMix64(seed: 0x5EED_1234)
         let corpus = Self.corpus()
         let limits = Limits(maxOutputBytes: 1 << 16, maxLoopIterations: 2_000, maxListLength: 10_000, maxCallDepth: 16)
         let context: [String: Value] = [

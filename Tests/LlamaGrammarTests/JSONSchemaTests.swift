@@ -1,3 +1,4 @@
+import FixtureSupport
 import LlamaGrammar
 import Testing
 
@@ -38,7 +39,7 @@ import Testing
         let start = try GrammarMatcher(CompiledGrammar(gbnf: gbnf))
         let (tokens, eog) = syntheticVocabulary(extra: ["red", "\"gr", "een\"", "point", "\"v\": ", "null}", "\"ids\"", "AB-", "123", "-0"])
         let vocabulary = TokenVocabulary(tokens: tokens, endOfGeneration: [eog])
-        var rng = SeededRandom(state: UInt64(100 + index))
+        var rng = SplitMix64(seed: UInt64(100 + index))
         var completed = 0
         for _ in 0..<20 {
             guard let output = try generate(start, vocabulary: vocabulary, rng: &rng) else { continue }
@@ -57,7 +58,7 @@ import Testing
         let start = try GrammarMatcher(CompiledGrammar(Grammar.anyJSONObject))
         let (tokens, eog) = syntheticVocabulary()
         let vocabulary = TokenVocabulary(tokens: tokens, endOfGeneration: [eog])
-        var rng = SeededRandom(state: 5)
+        var rng = SplitMix64(seed: 5)
         for _ in 0..<20 {
             guard let output = try generate(start, vocabulary: vocabulary, rng: &rng) else { continue }
             guard case .object? = JParser.parse(output) else {

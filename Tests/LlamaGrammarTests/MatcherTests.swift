@@ -1,3 +1,4 @@
+import FixtureSupport
 import LlamaGrammar
 import Testing
 
@@ -23,7 +24,7 @@ import Testing
             #expect(try Self.drive(compiled, sample) == accept.contains(sample), "matcher on \(sample.debugDescription)")
         }
         // Every prefix of an accepted string is a live matcher state, and mutations agree too.
-        var rng = SeededRandom(state: 7)
+        var rng = SplitMix64(seed: 7)
         for sample in accept {
             var scalars = Array(sample.unicodeScalars)
             for _ in 0..<30 {
@@ -52,7 +53,7 @@ import Testing
         let compiled = try CompiledGrammar(gbnf: Fixtures.all.first { $0.0 == name }!.1)
         let (tokens, eog) = syntheticVocabulary()
         let vocabulary = TokenVocabulary(tokens: tokens, endOfGeneration: [eog])
-        var rng = SeededRandom(state: 11)
+        var rng = SplitMix64(seed: 11)
         var matcher = try GrammarMatcher(compiled)
         for _ in 0..<40 {
             let mask = try matcher.allowedTokens(in: vocabulary)
@@ -73,7 +74,7 @@ import Testing
         let start = try GrammarMatcher(CompiledGrammar(grammar))
         let (tokens, eog) = syntheticVocabulary()
         let vocabulary = TokenVocabulary(tokens: tokens, endOfGeneration: [eog])
-        var rng = SeededRandom(state: 2026)
+        var rng = SplitMix64(seed: 2026)
         var completed = 0
         for _ in 0..<20 {
             guard let text = try generate(start, vocabulary: vocabulary, rng: &rng) else { continue }

@@ -1,3 +1,4 @@
+import FixtureSupport
 import LlamaGrammar
 import Testing
 
@@ -65,18 +66,6 @@ struct Recognizer {
     }
 }
 
-/// SplitMix64: seeded and reproducible.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// A synthetic vocabulary: every printable ASCII character, some multi-byte characters whole
 /// and split into lone bytes, short multi-character pieces, and an end-of-generation token.
 func syntheticVocabulary(extra: [String] = []) -> (tokens: [[UInt8]], eog: Int) {
@@ -93,7 +82,7 @@ func syntheticVocabulary(extra: [String] = []) -> (tokens: [[UInt8]], eog: Int) 
 
 /// Samples allowed tokens until the matcher completes and an end token is drawn. Tokens that
 /// close structures are favoured more as the text grows, so generation ends.
-func generate(_ start: GrammarMatcher, vocabulary: TokenVocabulary, rng: inout SeededRandom, maxSteps: Int = 3000) throws -> String? {
+func generate(_ start: GrammarMatcher, vocabulary: TokenVocabulary, rng: inout SplitMix64, maxSteps: Int = 3000) throws -> String? {
     var matcher = start
     var bytes: [UInt8] = []
     let closers = Set("\"]}),;\n".utf8)

@@ -1,3 +1,4 @@
+import FixtureSupport
 import GGUF
 @testable import LlamaKernels
 import Testing
@@ -16,7 +17,7 @@ import Testing
 
     /// A `rows` × `columns` matrix of random weights encoded as `type`, and its decoded floats.
     static func makeMatrix(_ type: GGMLType, rows: Int, columns: Int, seed: UInt64) throws -> Case {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let encoded = try quantized(rng.weights(rows * columns), as: type)
         let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: encoded.count, alignment: 64)
         encoded.withUnsafeBytes { bytes.copyMemory(from: $0) }
@@ -37,7 +38,7 @@ import Testing
         let rows = 67, columns = 512
         let c = try Self.makeMatrix(type, rows: rows, columns: columns, seed: 6)
         defer { c.free() }
-        var rng = SeededGenerator(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let x = (0..<columns).map { _ in rng.gaussian() }
         let y = Self.matvec(c.matrix, x, pool: Self.threePools)
         // Float types take x as it is; the others round it per block of their own size.
@@ -61,7 +62,7 @@ import Testing
     func threadedMatvecEqualsSingleThreaded(_ type: GGMLType) throws {
         let c = try Self.makeMatrix(type, rows: 300, columns: 256, seed: 8)
         defer { c.free() }
-        var rng = SeededGenerator(seed: 9)
+        var rng = SplitMix64(seed: 9)
         let x = (0..<256).map { _ in rng.gaussian() }
         let single = Self.matvec(c.matrix, x, pool: Self.singleThread)
         #expect(single.allSatisfy { $0.isFinite })
@@ -73,7 +74,7 @@ import Testing
         let rows = 70, columns = 512, batch = 67
         let c = try Self.makeMatrix(type, rows: rows, columns: columns, seed: 10)
         defer { c.free() }
-        var rng = SeededGenerator(seed: 11)
+        var rng = SplitMix64(seed: 11)
         let x = (0..<batch * columns).map { _ in rng.gaussian() }
         var y = [Float](repeating: .nan, count: batch * rows)
         y.withUnsafeMutableBufferPointer { Kernels.matmul(c.matrix, x, batch: batch, $0.baseAddress!, pool: Self.threePools) }

@@ -1,3 +1,4 @@
+import FixtureSupport
 import Foundation
 import GGUF
 @testable import LlamaKernels
@@ -27,7 +28,7 @@ import Testing
         #expect(prepared.layout == (Self.rearranges ? .interleavedRows : .file))
         #expect(prepared.isCopy == Self.rearranges && (prepared.fileRow(0) == nil) == Self.rearranges)
         try Self.expectFileValues(prepared, c)
-        var rng = SeededGenerator(seed: 32)
+        var rng = SplitMix64(seed: 32)
         let x = (0..<batch * columns).map { _ in rng.gaussian() }
 
         for b in 0..<batch {
@@ -75,7 +76,7 @@ import Testing
             #expect(values == (try dequantized(try quantized(row, as: type), as: type, count: columns)))
         }
 
-        var rng = SeededGenerator(seed: 38)
+        var rng = SplitMix64(seed: 38)
         let x = (0..<batch * columns).map { _ in rng.gaussian() }
         let batched = Self.batchProduct(prepared, x, batch: batch, pool: MatrixProductTests.threePools)
         for b in 0..<batch {
@@ -102,7 +103,7 @@ import Testing
         }
         guard let blas = Kernels.blas else { return }
         let batch = 5
-        var rng = SeededGenerator(seed: 39)
+        var rng = SplitMix64(seed: 39)
         let x = (0..<batch * m.columns).map { _ in rng.gaussian() }
         func product(_ w: WeightMatrix) -> [Float] {
             var y = [Float](repeating: .nan, count: batch * w.rows)

@@ -62,7 +62,7 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
 
-        var rng = SeededGenerator(seed: 12)
+        var rng = SplitMix64(seed: 12)
         let x = rng.weights(Self.rows * Self.columns)
         try x.withUnsafeBytes { try Data($0).write(to: folder.appendingPathComponent("x.f32")) }
         var ours: [GGMLType: [Float]] = [:]

@@ -1,3 +1,4 @@
+import FixtureSupport
 import GGUF
 @testable import LlamaKernels
 import Testing
@@ -5,7 +6,7 @@ import Testing
 /// Encoding floats and decoding them again, for every type.
 @Suite struct QuantizationTests {
     /// Relative RMS error (‖x − decode(encode(x))‖ / ‖x‖) each type must stay within on normal
-    /// weights with occasional 4× outliers (`SeededGenerator.weights`). The bounds are llama.cpp's
+    /// weights with occasional 4× outliers (`SplitMix64.weights`). The bounds are llama.cpp's
     /// own quantizers' error on data drawn the same way (numpy, 16 × 1024, measured with
     /// `ggml_quantize_chunk` from llama.cpp 0.3.36's libggml-base and decoded by gguf-py) plus 5 %
     /// for the different sample. `PythonRoundTripTests` compares on identical data when that
@@ -30,7 +31,7 @@ import Testing
 
     @Test(arguments: allTypes)
     func roundTripErrorWithinBound(_ type: GGMLType) throws {
-        var rng = SeededGenerator(seed: 1)
+        var rng = SplitMix64(seed: 1)
         let x = rng.weights(16 * 1024)
         let error = try relativeError(type, x)
         print("round trip \(type.name): relative RMS error \(error)")
@@ -40,7 +41,7 @@ import Testing
     /// The K-quants spend their extra scale bits well: each is at least as accurate as the
     /// simple type with the same code width.
     @Test func kQuantsBeatSimpleTypesOfTheSameWidth() throws {
-        var rng = SeededGenerator(seed: 2)
+        var rng = SplitMix64(seed: 2)
         let x = rng.weights(16 * 1024)
         #expect(try relativeError(.q4_K, x) < relativeError(.q4_0, x))
         #expect(try relativeError(.q4_K, x) < relativeError(.q4_1, x))
@@ -95,7 +96,7 @@ import Testing
             #expect(lanes[0].bitPattern == actual.bitPattern && lanes[1].bitPattern == halfToFloat(bits ^ 0x8000).bitPattern)
             #expect(lanes[2] == .infinity && lanes[3] == Float(bitPattern: 0x3380_0000))
         }
-        var rng = SeededGenerator(seed: 3)
+        var rng = SplitMix64(seed: 3)
         var samples: [Float] = [0, -0, 65504, 65519.99, 65520, 1e-8, 2.98e-8, 5.96e-8, 6.1e-5, 6.09e-5, .infinity, -.infinity, 1e30]
         for _ in 0..<100_000 { samples.append(Float(bitPattern: UInt32.random(in: 0x2E00_0000...0x4800_0000, using: &rng)) * (Bool.random(using: &rng) ? 1 : -1)) }
         for x in samples { #expect(floatToHalf(x) == Float16(x).bitPattern, "\(x)") }

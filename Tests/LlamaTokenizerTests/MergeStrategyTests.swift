@@ -7,7 +7,7 @@ import Testing
     @Test(.fixtures("tokenizer/ggml-vocab-llama-bpe.gguf")) func scanningAndHeapAgree() throws {
         let tokenizer = try TestTokenizers.load("tokenizer/ggml-vocab-llama-bpe.gguf")
         guard case .bytePair(let bpe, _) = tokenizer.encoder else { return }
-        var generator = SplitMix(seed: 7)
+        var generator = SplitMix64(seed: 7)
         let alphabets: [[Unicode.Scalar]] = [
             Array("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种".unicodeScalars),
             Array("abcdefghijklmnopqrstuvwxyzABCDE    ,.;!?'0123456789".unicodeScalars),
@@ -31,15 +31,7 @@ import Testing
     }
 }
 
-/// A small deterministic generator for test inputs.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next(_ bound: Int) -> Int {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Int((z ^ (z >> 31)) % UInt64(bound))
-    }
+extension SplitMix64 {
+    /// A number in `0..<bound`.
+    mutating func next(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

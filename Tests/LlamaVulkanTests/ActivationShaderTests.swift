@@ -1,4 +1,5 @@
 #if LLAMA_VULKAN
+import FixtureSupport
 import Foundation
 import Testing
 @testable import LlamaVulkan
@@ -10,7 +11,7 @@ import Testing
         let library = ShaderLibrary(device: device)
         let recorder = try CommandRecorder(device: device, maxDispatches: 1)
         let length = 200, rows = 3, epsilon: Float = 1e-5
-        var rng = SeededGenerator(seed: 11)
+        var rng = SplitMix64(seed: 11)
         let x = rng.floats(rows * length, in: -3...3), weight = rng.floats(length)
         let input = try VulkanBuffer(device: device, values: x)
         let weights = try VulkanBuffer(device: device, values: weight)
@@ -36,7 +37,7 @@ import Testing
         let recorder = try CommandRecorder(device: device, maxDispatches: 1)
         let rows = 5, heads = 3, headDimension = 16, startPosition = 40
         let ropeDimensions = 12
-        var rng = SeededGenerator(seed: 12)
+        var rng = SplitMix64(seed: 12)
         let factors = withFactors ? rng.floats(6, in: 1...8) : nil
         let frequency = (0..<(ropeDimensions / 2)).map { i in
             Float(pow(10000, -2 * Double(i) / Double(ropeDimensions)) / Double(factors?[i] ?? 1))
@@ -72,7 +73,7 @@ import Testing
         let library = ShaderLibrary(device: device)
         let recorder = try CommandRecorder(device: device, maxDispatches: 1)
         let width = 6, rows = 3, startPosition = 2, capacity = 8
-        var rng = SeededGenerator(seed: 15)
+        var rng = SplitMix64(seed: 15)
         let x = rng.floats(rows * width, in: -4...4)
         let sentinel = Float16(-7).bitPattern
         let input = try VulkanBuffer(device: device, values: x)
@@ -95,7 +96,7 @@ import Testing
         let shape = ShaderLibrary.AttentionShape(heads: 6, kvHeads: 2, headDimension: 24, capacity: 100)
         let rows = 4, startPosition = 70
         let kvStride = shape.kvHeads * shape.headDimension
-        var rng = SeededGenerator(seed: 13)
+        var rng = SplitMix64(seed: 13)
         let q = rng.floats(rows * shape.heads * shape.headDimension, in: -2...2).map { Float(Float16($0)) }
         let k = rng.floats(shape.capacity * kvStride, in: -2...2).map { Float(Float16($0)) }
         let v = rng.floats(shape.capacity * kvStride).map { Float(Float16($0)) }
@@ -136,7 +137,7 @@ import Testing
         let device = try TestDevice.open()
         let library = ShaderLibrary(device: device)
         let recorder = try CommandRecorder(device: device, maxDispatches: 1)
-        var rng = SeededGenerator(seed: 14)
+        var rng = SplitMix64(seed: 14)
         let g = rng.floats(333, in: -6...6), u = rng.floats(333)
         let gate = try VulkanBuffer(device: device, values: g)
         let up = try VulkanBuffer(device: device, values: u)

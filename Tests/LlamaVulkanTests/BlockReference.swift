@@ -1,3 +1,4 @@
+import FixtureSupport
 import GGUF
 import LlamaKernels
 
@@ -18,7 +19,7 @@ enum BlockReference {
 
     /// Random bytes of `rows` rows of `rowLength` elements of `type`, with every f16 scale a
     /// small finite number (and F16 / F32 elements in -1...1).
-    static func randomTensor(type: GGMLType, rowLength: Int, rows: Int, using rng: inout SeededGenerator) -> [UInt8] {
+    static func randomTensor(type: GGMLType, rowLength: Int, rows: Int, using rng: inout SplitMix64) -> [UInt8] {
         let count = rowLength * rows
         let layout = type.blockLayout!
         var bytes = (0..<(count / layout.elements * layout.bytes)).map { _ in UInt8.random(in: 0...255, using: &rng) }
@@ -51,20 +52,7 @@ enum BlockReference {
     }
 }
 
-/// SplitMix64: reproducible random numbers for the shader tests.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// `count` floats in `range`.
     mutating func floats(_ count: Int, in range: ClosedRange<Float> = -1...1) -> [Float] {
         (0..<count).map { _ in Float.random(in: range, using: &self) }

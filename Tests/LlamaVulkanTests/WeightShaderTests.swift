@@ -1,4 +1,5 @@
 #if LLAMA_VULKAN
+import FixtureSupport
 import GGUF
 import Testing
 @testable import LlamaVulkan
@@ -10,7 +11,7 @@ import Testing
     static let cases: [(GGMLType, Int)] = [(.f32, 100), (.f16, 100), (.q4_0, 96), (.q8_0, 96), (.q5_K, 512), (.q6_K, 512)]
 
     private func tensor(_ device: VulkanDevice, _ type: GGMLType, rowLength: Int, rows: Int, seed: UInt64) throws -> (DeviceTensor, [Float]) {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let bytes = BlockReference.randomTensor(type: type, rowLength: rowLength, rows: rows, using: &rng)
         let buffer = try VulkanBuffer(device: device, values: bytes)
         let weights = try BlockReference.dequantize(bytes, type: type, rowLength: rowLength, rows: rows)
@@ -43,7 +44,7 @@ import Testing
         let library = ShaderLibrary(device: device)
         let recorder = try CommandRecorder(device: device, maxDispatches: 2)
         let (weight, w) = try tensor(device, type, rowLength: k, rows: rows, seed: 1 + UInt64(caseIndex))
-        var rng = SeededGenerator(seed: 100 + UInt64(caseIndex))
+        var rng = SplitMix64(seed: 100 + UInt64(caseIndex))
         let x = rng.floats(offset + tokens * k)
         let initial = rng.floats(tokens * rows)
         let input = try VulkanBuffer(device: device, values: x)
@@ -69,7 +70,7 @@ import Testing
         let library = ShaderLibrary(device: device)
         let recorder = try CommandRecorder(device: device, maxDispatches: 1)
         let (weight, w) = try tensor(device, .q8_0, rowLength: k, rows: rows, seed: 7)
-        var rng = SeededGenerator(seed: 8)
+        var rng = SplitMix64(seed: 8)
         let x = rng.floats(k)
         let input = try VulkanBuffer(device: device, values: x)
         let output = try VulkanBuffer(device: device, values: [Float](repeating: .nan, count: rows))
