@@ -28,6 +28,7 @@ variants=(
     "rope rope.comp"
     "attention attention.comp"
     "swiglu swiglu.comp"
+    "elementwise elementwise.comp"
     "storeKV store_kv.comp"
 )
 

@@ -20,3 +20,17 @@ public struct GGUFTensorInfo: Sendable, Equatable {
     /// Number of rows (the product of the other dimensions).
     public var rowCount: Int { shape.dropFirst().reduce(1, *) }
 }
+
+extension GGUFTensorInfo {
+    /// The rows `range` of this matrix as a tensor of their own, named `name`: its data is the
+    /// slice of this tensor's that holds them (every row is a whole number of blocks). `nil` when
+    /// the range is empty or outside the rows, or the tensor is not a matrix.
+    public func rows(_ range: Range<Int>, name: String) -> GGUFTensorInfo? {
+        guard shape.count == 2, !range.isEmpty, range.lowerBound >= 0, range.upperBound <= rowCount,
+              let rowBytes = type.byteCount(elements: rowLength) else { return nil }
+        return GGUFTensorInfo(
+            name: name, type: type, shape: [rowLength, range.count],
+            relativeOffset: relativeOffset + range.lowerBound * rowBytes, offset: offset + range.lowerBound * rowBytes,
+            byteCount: range.count * rowBytes)
+    }
+}

@@ -100,13 +100,15 @@ public struct ModelConfiguration: Sendable, Equatable {
         try validate()
     }
 
-    /// RoPE's angular frequency of each rotated pair `i`: `base^(-2i / ropeDimensionCount)`,
-    /// divided by `factors[i]` when the file has them (`rope_freqs.weight`, LLaMA 3.1's
+    /// RoPE's angular frequency of each rotated pair `i`: `base^(-2i / ropeDimensionCount)`
+    /// (`base` defaults to ``ropeFrequencyBase``), divided by `linearFactor` (linear position
+    /// scaling) and by `factors[i]` when the file has them (`rope_freqs.weight`, LLaMA 3.1's
     /// long-context scaling).
-    func ropeFrequencies(factors: [Float]?) -> [Double] {
-        (0..<ropeDimensionCount / 2).map { i in
-            let frequency = pow(Double(ropeFrequencyBase), -2 * Double(i) / Double(ropeDimensionCount))
-            return frequency / Double(factors?[i] ?? 1)
+    func ropeFrequencies(base: Float? = nil, linearFactor: Float = 1, factors: [Float]? = nil) -> [Double] {
+        let base = Double(base ?? ropeFrequencyBase)
+        return (0..<ropeDimensionCount / 2).map { i in
+            let frequency = pow(base, -2 * Double(i) / Double(ropeDimensionCount))
+            return frequency / Double(linearFactor) / Double(factors?[i] ?? 1)
         }
     }
 

@@ -37,6 +37,47 @@ enum VectorMath {
         }
     }
 
+    /// `gate = gelu(gate) * up`, GELU in its tanh form, eight lanes at a time:
+    /// `0.5·g·(1 + tanh(z))` with `z = √(2/π)·(g + 0.044715·g³)`, computed as `g / (1 + e^(−2z))`
+    /// (the same value: `(1 + tanh z) / 2` is the logistic function of `2z`).
+    static func geglu(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, count: Int) {
+        let c = Float(2 * (2 / Double.pi).squareRoot()), cubic: Float = 0.044715
+        var i = 0
+        while i + 8 <= count {
+            let g = UnsafeRawPointer(gate + i).loadUnaligned(as: SIMD8<Float>.self)
+            let u = UnsafeRawPointer(up + i).loadUnaligned(as: SIMD8<Float>.self)
+            let z = splat(c) * multiplyAdd(splat(cubic) * g * g, g, g)
+            UnsafeMutableRawPointer(gate + i).storeBytes(of: g / (1 + exp(-z)) * u, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < count {
+            let g = gate[i], z = c * (g + cubic * g * g * g)
+            gate[i] = g / (1 + Foundation.exp(-z)) * up[i]
+            i += 1
+        }
+    }
+
+    /// `x = cap · tanh(x / cap)`, eight lanes at a time, tanh as `1 − 2 / (1 + e^(2x/cap))`.
+    static func softCap(_ x: UnsafeMutablePointer<Float>, cap: Float, count: Int) {
+        let twice = 2 / cap
+        var i = 0
+        while i + 8 <= count {
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+            let t = 1 - 2 / (1 + exp(v * splat(twice)))
+            UnsafeMutableRawPointer(x + i).storeBytes(of: t * splat(cap), as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < count {
+            x[i] = cap * Float(tanh(Double(x[i] / cap)))
+            i += 1
+        }
+    }
+
+    /// `x *= factor`.
+    static func scale(_ x: UnsafeMutablePointer<Float>, by factor: Float, count: Int) {
+        for i in 0..<count { x[i] *= factor }
+    }
+
     /// eˣ in each lane, within 2 ulp of the exact value for x in [−87, 88] (clamped there, so
     /// very negative x give about 1e-38 rather than 0, and large x about 1.6e38 rather than
     /// infinity). x = k·ln 2 + r with |r| ≤ ln 2 / 2, eʳ by its degree-6 Taylor polynomial, 2ᵏ

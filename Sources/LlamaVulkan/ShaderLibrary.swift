@@ -78,13 +78,14 @@ final class ShaderLibrary {
 
     /// RoPE in place on `rows` rows of `heads` heads of `headDimension` elements at positions
     /// `startPosition ..< startPosition + rows`; `frequencies` holds the ropeDimensions / 2
-    /// angular frequencies.
+    /// angular frequencies; `halves` pairs element i with i + ropeDimensions / 2 instead of
+    /// 2i with 2i + 1.
     func rope(
         _ encoder: CommandEncoder, data: VulkanBuffer, frequencies: VulkanBuffer, rows: Int, heads: Int,
-        headDimension: Int, ropeDimensions: Int, startPosition: Int
+        headDimension: Int, ropeDimensions: Int, startPosition: Int, halves: Bool
     ) throws(VulkanError) {
-        let pipeline = try pipeline("rope", SPIRV.rope, bindings: 2, pushWords: 5)
-        let push = [rows, heads, headDimension, ropeDimensions, startPosition].map { UInt32($0) }
+        let pipeline = try pipeline("rope", SPIRV.rope, bindings: 2, pushWords: 6)
+        let push = [rows, heads, headDimension, ropeDimensions, startPosition, halves ? 1 : 0].map { UInt32($0) }
         let invocations = rows * heads * (ropeDimensions / 2)
         try encoder.dispatch(pipeline, buffers: [data, frequencies], push: push, groups: ((invocations + Self.threads - 1) / Self.threads, 1, 1))
     }
@@ -104,6 +105,12 @@ final class ShaderLibrary {
         var headDimension: Int
         /// Positions the cache holds per layer.
         var capacity: Int
+        /// Multiplies the scores.
+        var scale: Float
+        /// Caps the scores (`cap × tanh(score / cap)`) when not 0.
+        var softCap: Float
+        /// Positions a row sees, up to its own, when not 0.
+        var window: Int
     }
 
     /// Causal attention of `rows` query rows at positions `startPosition...` over one layer's
@@ -112,10 +119,9 @@ final class ShaderLibrary {
         _ encoder: CommandEncoder, queries: VulkanBuffer, keys: VulkanBuffer, values: VulkanBuffer, output: VulkanBuffer,
         scores: VulkanBuffer, shape: AttentionShape, rows: Int, startPosition: Int
     ) throws(VulkanError) {
-        let pipeline = try pipeline("attention", SPIRV.attention, bindings: 5, pushWords: 6)
-        let scale = 1 / Float(shape.headDimension).squareRoot()
+        let pipeline = try pipeline("attention", SPIRV.attention, bindings: 5, pushWords: 8)
         let push = [shape.heads, shape.kvHeads, shape.headDimension, startPosition, shape.capacity].map { UInt32($0) }
-            + [scale.bitPattern]
+            + [shape.scale.bitPattern, shape.softCap.bitPattern, UInt32(shape.window)]
         try encoder.dispatch(pipeline, buffers: [queries, keys, values, output, scores], push: push, groups: (shape.heads, rows, 1))
     }
 
@@ -123,6 +129,24 @@ final class ShaderLibrary {
     func swiglu(_ encoder: CommandEncoder, gate: VulkanBuffer, up: VulkanBuffer, count: Int) throws(VulkanError) {
         let pipeline = try pipeline("swiglu", SPIRV.swiglu, bindings: 2, pushWords: 1)
         try encoder.dispatch(pipeline, buffers: [gate, up], push: [UInt32(count)], groups: ((count + Self.threads - 1) / Self.threads, 1, 1))
+    }
+
+    /// The element-wise steps of elementwise.comp, by its `op` numbers.
+    enum ElementwiseOperation: UInt32 {
+        case add = 0, addBias, scale, softCap, geglu
+    }
+
+    /// One element-wise step over `count` elements of `x`, reading `y` (bound to `x` again
+    /// where the step reads nothing else), with `width` the bias period and `a` the factor or cap.
+    func elementwise(
+        _ encoder: CommandEncoder, _ operation: ElementwiseOperation, x: VulkanBuffer, y: VulkanBuffer?, count: Int,
+        width: Int = 1, a: Float = 0
+    ) throws(VulkanError) {
+        let pipeline = try pipeline("elementwise", SPIRV.elementwise, bindings: 2, pushWords: 5)
+        let groups = (count + Self.threads - 1) / Self.threads
+        let across = min(groups, device.maxWorkgroupCount.x)
+        let push = [UInt32(count), UInt32(width), operation.rawValue, a.bitPattern, UInt32(across * Self.threads)]
+        try encoder.dispatch(pipeline, buffers: [x, y ?? x], push: push, groups: (across, (groups + across - 1) / across, 1))
     }
 }
 #endif

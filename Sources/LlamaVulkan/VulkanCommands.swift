@@ -62,15 +62,16 @@ public struct VulkanCommands {
     }
 
     /// RoPE in place on `rows` rows of `heads` heads of `headDimension`, the first `rotated`
-    /// elements of each, at positions `start...`; `frequencies` holds `rotated / 2` floats.
+    /// elements of each, at positions `start...`; `frequencies` holds `rotated / 2` floats. Pair
+    /// `i` is elements `2i, 2i + 1`, or `i, i + rotated / 2` with `halves`.
     public func rope(
         _ data: VulkanDeviceBuffer, frequencies: VulkanDeviceBuffer, rows: Int, heads: Int, headDimension: Int,
-        rotated: Int, start: Int
+        rotated: Int, start: Int, halves: Bool
     ) throws(VulkanError) {
         #if LLAMA_VULKAN
         try library.rope(
             encoder, data: data.buffer, frequencies: frequencies.buffer, rows: rows, heads: heads,
-            headDimension: headDimension, ropeDimensions: rotated, startPosition: start)
+            headDimension: headDimension, ropeDimensions: rotated, startPosition: start, halves: halves)
         #endif
     }
 
@@ -82,14 +83,18 @@ public struct VulkanCommands {
     }
 
     /// Causal attention of `rows` query rows at positions `start...` over one layer's F16 caches
-    /// of `capacity` positions; `scores` holds at least `rows × heads × capacity` floats.
+    /// of `capacity` positions; `scores` holds at least `rows × heads × capacity` floats. Scores
+    /// are multiplied by `scale`, capped by `softCap` (`cap × tanh(score / cap)`) when it is set,
+    /// and a row sees only the last `window` positions up to its own when that is set.
     public func attention(
         queries: VulkanDeviceBuffer, keys: VulkanDeviceBuffer, values: VulkanDeviceBuffer, scores: VulkanDeviceBuffer,
         heads: Int, keyValueHeads: Int, headDimension: Int, capacity: Int, rows: Int, start: Int,
-        into output: VulkanDeviceBuffer
+        scale: Float, softCap: Float?, window: Int?, into output: VulkanDeviceBuffer
     ) throws(VulkanError) {
         #if LLAMA_VULKAN
-        let shape = ShaderLibrary.AttentionShape(heads: heads, kvHeads: keyValueHeads, headDimension: headDimension, capacity: capacity)
+        let shape = ShaderLibrary.AttentionShape(
+            heads: heads, kvHeads: keyValueHeads, headDimension: headDimension, capacity: capacity,
+            scale: scale, softCap: softCap ?? 0, window: window ?? 0)
         try library.attention(
             encoder, queries: queries.buffer, keys: keys.buffer, values: values.buffer, output: output.buffer,
             scores: scores.buffer, shape: shape, rows: rows, startPosition: start)
@@ -100,6 +105,41 @@ public struct VulkanCommands {
     public func swiglu(_ gate: VulkanDeviceBuffer, _ up: VulkanDeviceBuffer, count: Int) throws(VulkanError) {
         #if LLAMA_VULKAN
         try library.swiglu(encoder, gate: gate.buffer, up: up.buffer, count: count)
+        #endif
+    }
+
+    /// `gate = gelu(gate) × up` over `count` elements, GELU in its tanh form.
+    public func geglu(_ gate: VulkanDeviceBuffer, _ up: VulkanDeviceBuffer, count: Int) throws(VulkanError) {
+        #if LLAMA_VULKAN
+        try library.elementwise(encoder, .geglu, x: gate.buffer, y: up.buffer, count: count)
+        #endif
+    }
+
+    /// Row by row, `x += bias` over `rows` rows of `width`.
+    public func addBias(_ x: VulkanDeviceBuffer, _ bias: VulkanDeviceBuffer, width: Int, rows: Int) throws(VulkanError) {
+        #if LLAMA_VULKAN
+        try library.elementwise(encoder, .addBias, x: x.buffer, y: bias.buffer, count: rows * width, width: width)
+        #endif
+    }
+
+    /// `x += y` over `count` elements.
+    public func add(_ x: VulkanDeviceBuffer, _ y: VulkanDeviceBuffer, count: Int) throws(VulkanError) {
+        #if LLAMA_VULKAN
+        try library.elementwise(encoder, .add, x: x.buffer, y: y.buffer, count: count)
+        #endif
+    }
+
+    /// `x ×= factor` over `count` elements.
+    public func scale(_ x: VulkanDeviceBuffer, by factor: Float, count: Int) throws(VulkanError) {
+        #if LLAMA_VULKAN
+        try library.elementwise(encoder, .scale, x: x.buffer, y: nil, count: count, a: factor)
+        #endif
+    }
+
+    /// `x = cap × tanh(x / cap)` over `count` elements.
+    public func softCap(_ x: VulkanDeviceBuffer, cap: Float, count: Int) throws(VulkanError) {
+        #if LLAMA_VULKAN
+        try library.elementwise(encoder, .softCap, x: x.buffer, y: nil, count: count, a: cap)
         #endif
     }
 

@@ -9,8 +9,12 @@ import Testing
 /// one test per backend so that a backend this build or machine lacks is skipped by name.
 @Suite(.serialized) struct BackendFidelityTests {
     /// (model fixture, reference name): stories260K (all F32), the tiny LLaMA-architecture files
-    /// quantized by llama.cpp, and SmolLM2-135M-Instruct (Q4_1 + Q8_0).
-    static let models = [
+    /// quantized by llama.cpp, SmolLM2-135M-Instruct (Q4_1 + Q8_0), and the tiny files of every
+    /// other family in three types.
+    static let models = llamaModels + familyModels
+
+    /// The LLaMA-architecture fixtures.
+    static let llamaModels = [
         ("stories260K.gguf", "stories260K"),
         ("synthetic/tiny-llama2-Q4_0.gguf", "tiny-llama2-Q4_0"),
         ("synthetic/tiny-llama2-Q5_K_M.gguf", "tiny-llama2-Q5_K_M"),
@@ -21,6 +25,11 @@ import Testing
         ("synthetic/tiny-mistral-Q4_K_M.gguf", "tiny-mistral-Q4_K_M"),
         ("SmolLM2-135M-Instruct.Q4_1.gguf", "smollm2-135m-instruct-q4_1"),
     ]
+
+    /// The tiny files of the other families, in every type.
+    static let familyModels = ["qwen2", "qwen3", "phi3", "gemma2", "gemma3"].flatMap { family in
+        ["Q4_0", "Q8_0", "Q4_K_M"].map { ("synthetic/tiny-\(family)-\($0).gguf", "tiny-\(family)-\($0)") }
+    }
 
     /// The model files and references of `models`, for the tests' `.fixtures(...)` traits.
     static func neededFiles(_ models: some Sequence<(String, String)>) -> [String] {
@@ -44,10 +53,13 @@ import Testing
         try await check(fixture, name, on: .vulkan)
     }
 
-    /// The quantized checks again with the Q8_0 cache (a quarter of F32's bytes plus scales).
+    /// The quantized LLaMA checks again with the Q8_0 cache (a quarter of F32's bytes plus
+    /// scales). The references were made with an F16 cache; the other families' files are held to
+    /// them with F16 only (with 8-bit keys and values, phi3-Q4_0 and gemma3-Q4_K_M each lose
+    /// llama.cpp's top-1 from their top 3 at one position).
     /// In the portable build SmolLM2's last-row cosine with 8-bit keys, values and queries is
     /// 0.9975, under the 0.998 asked of the F16 cache: recorded as a known issue, to be closed.
-    @Test("cpu, Q8_0 cache", .fixtures(neededFiles(models.dropFirst())), arguments: models.dropFirst())
+    @Test("cpu, Q8_0 cache", .fixtures(neededFiles(llamaModels.dropFirst())), arguments: llamaModels.dropFirst())
     func cpuWithQ8Cache(fixture: String, name: String) async throws {
         if name == "smollm2-135m-instruct-q4_1" {
             await withKnownIssue("8-bit attention moves SmolLM2's last-row cosine just under 0.998", isIntermittent: true) {
@@ -62,7 +74,7 @@ import Testing
     /// the same greedy text. The others, teacher-forced over the prompt and llama.cpp's greedy
     /// continuation: argmax agreement at 90% of positions or more and llama.cpp's top-1 in our top 3,
     /// either counting a near-tie (llama.cpp's top-1 within 0.05 of ours) as agreeing, last prompt row's cosine at
-    /// least 0.998. A backend without kernels for one of the file's types must refuse it at load,
+    /// least 0.998, and (tiny fixtures) the greedy continuation llama.cpp's until its first near-tie. A backend without kernels for one of the file's types must refuse it at load,
     /// naming the tensor.
     func check(_ fixture: String, _ name: String, on backend: ComputeBackend, cacheType: KVCacheType = .f16) async throws {
         let path = try Fixtures.path(fixture)
@@ -111,6 +123,24 @@ import Testing
             #expect(Double(agreeing) >= 0.9 * Double(rows.count), "\(name) '\(c.prompt)': argmax agrees at \(agreeing)/\(rows.count)")
             let similarity = cosine(rows[c.tokens.count - 1], c.lastLogits)
             #expect(similarity >= 0.998, "\(name) '\(c.prompt)': cosine of the last prompt row \(similarity)")
+
+            // The tiny fixtures' own greedy continuation, token by token, is llama.cpp's up to
+            // the first position where llama.cpp's top two logits are within 0.05 of each other.
+            // (SmolLM2's 30 layers of 4-bit weights part from it at a margin of 0.15.) Vulkan
+            // multiplies unquantized activations where llama.cpp's CPU rounds them to 8 bits, which
+            // moves logits by up to about 0.15 (the fixtures README): there a near-tie is 0.15.
+            guard fixture.hasPrefix("synthetic/"), let margins = c.sequenceTop10Logits else { continue }
+            let tie: Float = backend == .vulkan ? 0.15 : 0.05
+            let decoding = try model.makeSession(contextSize: 256, cacheType: cacheType)
+            var row = try await decoding.append(c.tokens)
+            for (i, expected) in c.greedyTokens.enumerated() {
+                let top = margins[c.tokens.count - 1 + i]
+                if top[0] - top[1] <= tie { break }
+                let ours = argmax(row)
+                #expect(ours == expected, "\(name) '\(c.prompt)': greedy token \(i) is \(ours), llama.cpp's \(expected)")
+                guard ours == expected, i + 1 < c.greedyTokens.count else { break }
+                row = try await decoding.append([ours])
+            }
         }
     }
 }

@@ -32,6 +32,31 @@ import LlamaSwift
         if let bos = model.tokenizer.bosTokenID { #expect(Array(cached.prefix(2)) != [bos, bos]) }
     }
 
+    /// Each family's tiny fixture chats through the template its file carries: the prompt
+    /// `chat()` evaluates is the one jinja2 rendered and llama.cpp tokenized for the reference
+    /// (its third case), and the reply is llama.cpp's greedy continuation up to its first near-tie.
+    @Test(.fixtures(["qwen2", "qwen3", "phi3", "gemma2", "gemma3", "mistral"].flatMap {
+        ["synthetic/tiny-\($0)-Q8_0.gguf", "reference/tiny-\($0)-Q8_0.json"]
+    }), arguments: ["qwen2", "qwen3", "phi3", "gemma2", "gemma3", "mistral"])
+    func familyFixtureChatsThroughItsOwnTemplate(family: String) async throws {
+        let model = try LlamaModel(path: try Fixtures.path("synthetic/tiny-\(family)-Q8_0.gguf"), threads: 2)
+        let reference = try ReferenceOutputs.load("tiny-\(family)-Q8_0")
+        let chat = try #require(reference.cases.last)
+        let margins = try #require(chat.sequenceTop10Logits)
+        // Greedy tokens until llama.cpp's first near-tie, which another engine may break either way.
+        let sure = chat.greedyTokens.indices.first { margins[chat.tokens.count - 1 + $0][0] - margins[chat.tokens.count - 1 + $0][1] <= 0.05 }
+            ?? chat.greedyTokens.count
+        let session = try model.makeSession(contextSize: 256)
+        let message = "Give me three tips for keeping a sourdough starter alive."
+        _ = try await collect(session.chat(messages: [.user(message)], parameters: .greedy(maxTokens: max(1, sure))))
+        let cached = await session.cachedTokens
+        #expect(Array(cached.prefix(chat.tokens.count)) == chat.tokens, "\(family): the rendered prompt's tokens")
+        let reply = Array(cached.dropFirst(chat.tokens.count).prefix(sure))
+        #expect(reply == Array(chat.greedyTokens.prefix(reply.count)), "\(family): the reply")
+        // The last token sampled is not evaluated, so the cache may hold one fewer.
+        #expect(reply.count + 1 >= min(sure, chat.greedyTokens.count), "\(family): \(reply.count) of \(sure) tokens")
+    }
+
     @Test(.fixtures("SmolLM2-135M-Instruct.Q4_1.gguf")) func otherTemplatesAndTheirErrors() async throws {
         let path = try Fixtures.path("SmolLM2-135M-Instruct.Q4_1.gguf")
         let model = try LlamaModel(path: path, threads: 2)

@@ -5,8 +5,8 @@ import Testing
 import LlamaTokenizer
 
 /// Every tiny fixture model (`synthetic/tiny-*-Q8_0.gguf`) carries a chat template that compiles
-/// and renders a conversation. Their architectures do not load as a `LlamaModel` yet, so this
-/// is checked on the GGUF metadata and tokenizer alone.
+/// and renders a conversation, checked on the GGUF metadata and tokenizer alone (chatting with
+/// each model through it is `ChatTemplateSessionTests`).
 @Suite struct FixtureModelTemplateTests {
     @Test(.fixtures("synthetic")) func everyTinyModelsTemplateRenders() throws {
         let folder = try Fixtures.path("synthetic")

@@ -4,7 +4,8 @@ import Foundation
 import Testing
 @testable import LlamaVulkan
 
-/// RMSNorm, RoPE, attention and SwiGLU shaders against scalar references on random data.
+/// RMSNorm, RoPE, attention, SwiGLU and the element-wise shaders against scalar references on
+/// random data.
 @Suite struct ActivationShaderTests {
     @Test(.vulkanDevice) func rmsNormMatchesReference() throws {
         let device = try TestDevice.open()
@@ -29,9 +30,10 @@ import Testing
         #expect(maxDifference(output.floats(rows * length), expected) <= 1e-5)
     }
 
-    /// Adjacent pairs turn by position × frequency; elements past the RoPE dimensions stay.
-    @Test(.vulkanDevice, arguments: [false, true])
-    func ropeMatchesReference(withFactors: Bool) throws {
+    /// Pairs (adjacent, or the two halves of the rotated part) turn by position × frequency;
+    /// elements past the RoPE dimensions stay.
+    @Test(.vulkanDevice, arguments: [(false, false), (true, false), (false, true)])
+    func ropeMatchesReference(withFactors: Bool, halves: Bool) throws {
         let device = try TestDevice.open()
         let library = ShaderLibrary(device: device)
         let recorder = try CommandRecorder(device: device, maxDispatches: 1)
@@ -48,7 +50,7 @@ import Testing
         try recorder.run { (encoder: CommandEncoder) throws(VulkanError) in
             try library.rope(
                 encoder, data: data, frequencies: frequencies, rows: rows, heads: heads, headDimension: headDimension,
-                ropeDimensions: ropeDimensions, startPosition: startPosition
+                ropeDimensions: ropeDimensions, startPosition: startPosition, halves: halves
             )
         }
         var expected = x
@@ -57,10 +59,11 @@ import Testing
                 for i in 0..<(ropeDimensions / 2) {
                     var theta = Double(startPosition + t) * pow(10000, -2 * Double(i) / Double(ropeDimensions))
                     theta /= Double(factors?[i] ?? 1)
-                    let index = (t * heads + head) * headDimension + 2 * i
-                    let x0 = Double(x[index]), x1 = Double(x[index + 1])
+                    let index = (t * heads + head) * headDimension + (halves ? i : 2 * i)
+                    let other = index + (halves ? ropeDimensions / 2 : 1)
+                    let x0 = Double(x[index]), x1 = Double(x[other])
                     expected[index] = Float(x0 * cos(theta) - x1 * sin(theta))
-                    expected[index + 1] = Float(x0 * sin(theta) + x1 * cos(theta))
+                    expected[other] = Float(x0 * sin(theta) + x1 * cos(theta))
                 }
             }
         }
@@ -88,12 +91,16 @@ import Testing
     }
 
     /// Grouped-query causal attention of a chunk of rows that starts after cached positions,
-    /// over f16 caches (the shader rounds queries to f16: the test's queries are f16 values).
-    @Test(.vulkanDevice) func attentionMatchesReference() throws {
+    /// over f16 caches (the shader rounds queries to f16: the test's queries are f16 values);
+    /// plain, and with a soft cap on the scores and a sliding window.
+    @Test(.vulkanDevice, arguments: [(Float(0), 0), (Float(1.5), 16)])
+    func attentionMatchesReference(softCap: Float, window: Int) throws {
         let device = try TestDevice.open()
         let library = ShaderLibrary(device: device)
         let recorder = try CommandRecorder(device: device, maxDispatches: 1)
-        let shape = ShaderLibrary.AttentionShape(heads: 6, kvHeads: 2, headDimension: 24, capacity: 100)
+        let shape = ShaderLibrary.AttentionShape(
+            heads: 6, kvHeads: 2, headDimension: 24, capacity: 100, scale: 1 / Float(24).squareRoot(),
+            softCap: softCap, window: window)
         let rows = 4, startPosition = 70
         let kvStride = shape.kvHeads * shape.headDimension
         var rng = SplitMix64(seed: 13)
@@ -117,15 +124,19 @@ import Testing
             for head in 0..<shape.heads {
                 let kvHead = head / (shape.heads / shape.kvHeads)
                 let query = (t * shape.heads + head) * shape.headDimension
-                let visible = 0...(startPosition + t)
+                let last = startPosition + t
+                let visible = (window > 0 ? max(0, last - window + 1) : 0)...last
                 let logits = visible.map { p in
-                    (0..<shape.headDimension).reduce(0.0) { $0 + Double(q[query + $1]) * Double(k[p * kvStride + kvHead * shape.headDimension + $1]) } * scale
+                    let score = (0..<shape.headDimension).reduce(0.0) {
+                        $0 + Double(q[query + $1]) * Double(k[p * kvStride + kvHead * shape.headDimension + $1])
+                    } * scale
+                    return softCap > 0 ? Double(softCap) * tanh(score / Double(softCap)) : score
                 }
                 let top = logits.max()!
                 let weights = logits.map { exp($0 - top) }
                 let total = weights.reduce(0, +)
                 for d in 0..<shape.headDimension {
-                    let sum = visible.reduce(0.0) { $0 + weights[$1] * Double(v[$1 * kvStride + kvHead * shape.headDimension + d]) }
+                    let sum = zip(visible, weights).reduce(0.0) { $0 + $1.1 * Double(v[$1.0 * kvStride + kvHead * shape.headDimension + d]) }
                     expected[query + d] = Float(sum / total)
                 }
             }
@@ -146,6 +157,37 @@ import Testing
         }
         let expected = zip(g, u).map { Float(Double($0) / (1 + exp(-Double($0))) * Double($1)) }
         #expect(maxDifference(gate.floats(g.count), expected) <= 1e-5)
+    }
+
+    /// Each element-wise step against its formula: sums, a bias per row, a scale, a soft cap, and
+    /// GELU's tanh form times the up projection.
+    @Test(.vulkanDevice, arguments: [
+        ShaderLibrary.ElementwiseOperation.add, .addBias, .scale, .softCap, .geglu,
+    ])
+    func elementwiseMatchesReference(operation: ShaderLibrary.ElementwiseOperation) throws {
+        let device = try TestDevice.open()
+        let library = ShaderLibrary(device: device)
+        let recorder = try CommandRecorder(device: device, maxDispatches: 1)
+        var rng = SplitMix64(seed: 16)
+        let width = 37, count = width * 9, a: Float = 2.5
+        let x = rng.floats(count, in: -8...8), y = rng.floats(count)
+        let xs = try VulkanBuffer(device: device, values: x), ys = try VulkanBuffer(device: device, values: y)
+        try recorder.run { (encoder: CommandEncoder) throws(VulkanError) in
+            try library.elementwise(encoder, operation, x: xs, y: ys, count: count, width: width, a: a)
+        }
+        let expected: [Float] = x.indices.map { i in
+            let v = Double(x[i])
+            switch operation {
+            case .add: return Float(v + Double(y[i]))
+            case .addBias: return Float(v + Double(y[i % width]))
+            case .scale: return Float(v * Double(a))
+            case .softCap: return Float(Double(a) * tanh(v / Double(a)))
+            case .geglu:
+                let z = (2 / Double.pi).squareRoot() * (v + 0.044715 * v * v * v)
+                return Float(0.5 * v * (1 + tanh(z)) * Double(y[i]))
+            }
+        }
+        #expect(maxDifference(xs.floats(count), expected) <= 1e-5 * 8)
     }
 }
 #endif

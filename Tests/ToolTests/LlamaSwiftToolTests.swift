@@ -28,6 +28,31 @@ import Testing
         }
     }
 
+    /// `eval --top 10 --json` on every family's fixture: the reference prompt's tokens, ten
+    /// ranked logits per position, and llama.cpp's top-1 among our first three at every position
+    /// (or within 0.05 of our top logit: random weights make near-ties).
+    static let families = ["llama2", "qwen2", "qwen3", "phi3", "gemma2", "gemma3", "mistral"]
+
+    @Test(.fixtures(families.flatMap { ["synthetic/tiny-\($0)-Q8_0.gguf", "reference/tiny-\($0)-Q8_0.json"] }
+        .map { $0.replacingOccurrences(of: "llama2-Q8_0", with: "llama2-Q4_0") }), arguments: families)
+    func evalJSONWorksForEveryFamily(family: String) throws {
+        let name = family == "llama2" ? "tiny-llama2-Q4_0" : "tiny-\(family)-Q8_0"
+        let reference = try #require(try Fixtures.jsonObject("reference/\(name).json") as? [String: Any])
+        let first = try #require((reference["cases"] as? [[String: Any]])?.first)
+        let text = try #require(first["prompt"] as? String), expected = try #require(first["tokens"] as? [Int])
+        let top10 = try #require(first["top10_per_position"] as? [[Int]])
+        let result = try Tool.run("llama-swift", ["eval", "-m", try Fixtures.path("synthetic/\(name).gguf"), "-p", text, "--top", "10", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["tokens"] as? [Int] == expected, "\(name)")
+        let ranked = try #require(object["top"] as? [[[Double]]])
+        #expect(ranked.count == expected.count && ranked.allSatisfy { $0.count == 10 })
+        for (position, (ours, theirs)) in zip(ranked, top10).enumerated() {
+            let nearTie = ours.first { Int($0[0]) == theirs[0] }.map { ours[0][1] - $0[1] <= 0.05 } ?? false
+            #expect(ours.prefix(3).map { Int($0[0]) }.contains(theirs[0]) || nearTie, "\(name) position \(position)")
+        }
+    }
+
     @Test(.fixtures("tokenizer/ggml-vocab-llama-spm.gguf")) func tokenizeListsPiecesAndHonoursNoBOS() throws {
         let vocab = try Fixtures.path("tokenizer/ggml-vocab-llama-spm.gguf")
         let plain = try Tool.run("llama-swift", ["tokenize", "-m", vocab, "-p", "Hello world", "--json"])

@@ -148,8 +148,13 @@ final class CPUOperations: ModelOperations, @unchecked Sendable {
         return HostRotations(pairs: pairs, cosines: cosines, sines: sines)
     }
 
-    func rope(_ x: HostBuffer, _ rotations: HostRotations, heads: Int, headDimension: Int, rotated: Int, rows: Int) throws(LlamaError) {
+    func rope(
+        _ x: HostBuffer, _ rotations: HostRotations, heads: Int, headDimension: Int, rotated: Int, rows: Int,
+        style: RopeStyle
+    ) throws(LlamaError) {
         let pairs = rotated / 2, width = heads * headDimension, x = x.pointer
+        // Where pair i's two elements sit in a head.
+        let (stride, offset) = style == .adjacent ? (2, 1) : (1, pairs)
         rotations.cosines.withUnsafeBufferPointer { cosines in
             rotations.sines.withUnsafeBufferPointer { sines in
                 for b in 0..<rows {
@@ -158,9 +163,9 @@ final class CPUOperations: ModelOperations, @unchecked Sendable {
                         let head = x + b * width + h * headDimension
                         for i in 0..<pairs {
                             let c = cosines[angles + i], s = sines[angles + i]
-                            let x0 = head[2 * i], x1 = head[2 * i + 1]
-                            head[2 * i] = x0 * c - x1 * s
-                            head[2 * i + 1] = x0 * s + x1 * c
+                            let first = stride * i, x0 = head[first], x1 = head[first + offset]
+                            head[first] = x0 * c - x1 * s
+                            head[first + offset] = x0 * s + x1 * c
                         }
                     }
                 }
@@ -207,6 +212,26 @@ final class CPUOperations: ModelOperations, @unchecked Sendable {
 
     func swiglu(_ gate: HostBuffer, _ up: HostBuffer, count: Int) throws(LlamaError) {
         VectorMath.swiglu(gate.pointer, up.pointer, count: count)
+    }
+
+    func geglu(_ gate: HostBuffer, _ up: HostBuffer, count: Int) throws(LlamaError) {
+        VectorMath.geglu(gate.pointer, up.pointer, count: count)
+    }
+
+    func addBias(_ x: HostBuffer, _ bias: UnsafePointer<Float>, width: Int, rows: Int) throws(LlamaError) {
+        for b in 0..<rows { VectorMath.add(x.pointer + b * width, bias, count: width) }
+    }
+
+    func add(_ x: HostBuffer, _ y: HostBuffer, count: Int) throws(LlamaError) {
+        VectorMath.add(x.pointer, y.pointer, count: count)
+    }
+
+    func scale(_ x: HostBuffer, by factor: Float, count: Int) throws(LlamaError) {
+        VectorMath.scale(x.pointer, by: factor, count: count)
+    }
+
+    func softCap(_ x: HostBuffer, cap: Float, count: Int) throws(LlamaError) {
+        VectorMath.softCap(x.pointer, cap: cap, count: count)
     }
 
     func gather(_ x: HostBuffer, rows: [Int], width: Int, into output: HostBuffer) throws(LlamaError) {

@@ -59,8 +59,10 @@ protocol ModelOperations: AnyObject, Sendable {
     /// `position × frequencies[i]`.
     func rotations(frequencies: [Double], spans: [SequenceSpan<Cache>]) throws(LlamaError) -> Rotations
     /// Rotates the first `rotated` elements of each of `heads` heads of `headDimension` in every
-    /// row, adjacent pairs `(2i, 2i+1)` by the angles of `rotations`.
-    func rope(_ x: Activations, _ rotations: Rotations, heads: Int, headDimension: Int, rotated: Int, rows: Int) throws(LlamaError)
+    /// row, pair `i` (elements chosen by `style`) by angle `i` of the row's `rotations`.
+    func rope(
+        _ x: Activations, _ rotations: Rotations, heads: Int, headDimension: Int, rotated: Int, rows: Int,
+        style: RopeStyle) throws(LlamaError)
     /// Stores the rows' keys and values in their sequence's cache at `layer`, then writes the
     /// causal grouped-query attention of each row's queries over its sequence's positions to
     /// `output` (`heads × headDimension` per row).
@@ -69,10 +71,28 @@ protocol ModelOperations: AnyObject, Sendable {
         shape: AttentionShape, into output: Activations) throws(LlamaError)
     /// `gate = silu(gate) × up` over `count` elements.
     func swiglu(_ gate: Activations, _ up: Activations, count: Int) throws(LlamaError)
+    /// `gate = gelu(gate) × up` over `count` elements, GELU in its tanh form.
+    func geglu(_ gate: Activations, _ up: Activations, count: Int) throws(LlamaError)
+    /// Row by row, `x += bias` over rows of `width`.
+    func addBias(_ x: Activations, _ bias: Vector, width: Int, rows: Int) throws(LlamaError)
+    /// `x += y` over `count` elements.
+    func add(_ x: Activations, _ y: Activations, count: Int) throws(LlamaError)
+    /// `x ×= factor` over `count` elements.
+    func scale(_ x: Activations, by factor: Float, count: Int) throws(LlamaError)
+    /// `x = cap × tanh(x / cap)` over `count` elements: a soft cap on logits.
+    func softCap(_ x: Activations, cap: Float, count: Int) throws(LlamaError)
     /// Row `i` of `output` = row `rows[i]` of `x`, rows of `width`.
     func gather(_ x: Activations, rows: [Int], width: Int, into output: Activations) throws(LlamaError)
     /// Copies the first `count` floats of `x` to `host`; valid after ``run(_:)`` returns.
     func read(_ x: Activations, count: Int, into host: UnsafeMutablePointer<Float>) throws(LlamaError)
+}
+
+/// Which elements of a head RoPE turns together as pair `i` of `rotated` rotated elements.
+enum RopeStyle: Sendable {
+    /// Elements `2i` and `2i + 1`: LLaMA's layout.
+    case adjacent
+    /// Elements `i` and `i + rotated / 2`: GPT-NeoX's layout, which Qwen, Phi-3 and Gemma use.
+    case halves
 }
 
 /// The consecutive rows of a pass that belong to one sequence: rows

@@ -138,12 +138,15 @@ final class VulkanOperations: ModelOperations, @unchecked Sendable {
         return VulkanRotations(frequencies: buffer, start: spans.first?.start ?? 0)
     }
 
-    func rope(_ x: VulkanDeviceBuffer, _ rotations: VulkanRotations, heads: Int, headDimension: Int, rotated: Int, rows: Int) throws(LlamaError) {
+    func rope(
+        _ x: VulkanDeviceBuffer, _ rotations: VulkanRotations, heads: Int, headDimension: Int, rotated: Int, rows: Int,
+        style: RopeStyle
+    ) throws(LlamaError) {
         let commands = try recording()
         try device { () throws(VulkanError) in
             try commands.rope(
                 x, frequencies: rotations.frequencies, rows: rows, heads: heads, headDimension: headDimension,
-                rotated: rotated, start: rotations.start)
+                rotated: rotated, start: rotations.start, halves: style == .halves)
         }
     }
 
@@ -151,10 +154,6 @@ final class VulkanOperations: ModelOperations, @unchecked Sendable {
         layer: Int, queries: VulkanDeviceBuffer, keys: VulkanDeviceBuffer, values: VulkanDeviceBuffer,
         spans: [SequenceSpan<VulkanKVCache>], shape: AttentionShape, into output: VulkanDeviceBuffer
     ) throws(LlamaError) {
-        guard shape.softCap == nil, shape.window == nil,
-              abs(shape.scale - 1 / Float(shape.headDimension).squareRoot()) <= 1e-7 * shape.scale else {
-            throw .backendFailed(backend: "vulkan", reason: "attention with a soft cap, a sliding window or another scale has no shader yet")
-        }
         guard spans.count == 1, let span = spans.first else {
             throw .backendFailed(backend: "vulkan", reason: "one sequence per pass")
         }
@@ -175,7 +174,8 @@ final class VulkanOperations: ModelOperations, @unchecked Sendable {
                 try commands.attention(
                     queries: queries, keys: cache.keys[layer], values: cache.values[layer], scores: scores,
                     heads: shape.heads, keyValueHeads: shape.keyValueHeads, headDimension: shape.headDimension,
-                    capacity: cache.capacity, rows: rows, start: span.start, into: output)
+                    capacity: cache.capacity, rows: rows, start: span.start,
+                    scale: shape.scale, softCap: shape.softCap, window: shape.window, into: output)
             }
             return
         }
@@ -188,7 +188,8 @@ final class VulkanOperations: ModelOperations, @unchecked Sendable {
                 try commands.attention(
                     queries: q, keys: cache.keys[layer], values: cache.values[layer], scores: scores,
                     heads: shape.heads, keyValueHeads: shape.keyValueHeads, headDimension: shape.headDimension,
-                    capacity: cache.capacity, rows: n, start: span.start + first, into: o)
+                    capacity: cache.capacity, rows: n, start: span.start + first,
+                    scale: shape.scale, softCap: shape.softCap, window: shape.window, into: o)
                 commands.copy(from: o, offset: 0, to: output, offset: first * width * 4, bytes: n * width * 4)
             }
             first += n
@@ -198,6 +199,31 @@ final class VulkanOperations: ModelOperations, @unchecked Sendable {
     func swiglu(_ gate: VulkanDeviceBuffer, _ up: VulkanDeviceBuffer, count: Int) throws(LlamaError) {
         let commands = try recording()
         try device { () throws(VulkanError) in try commands.swiglu(gate, up, count: count) }
+    }
+
+    func geglu(_ gate: VulkanDeviceBuffer, _ up: VulkanDeviceBuffer, count: Int) throws(LlamaError) {
+        let commands = try recording()
+        try device { () throws(VulkanError) in try commands.geglu(gate, up, count: count) }
+    }
+
+    func addBias(_ x: VulkanDeviceBuffer, _ bias: VulkanDeviceBuffer, width: Int, rows: Int) throws(LlamaError) {
+        let commands = try recording()
+        try device { () throws(VulkanError) in try commands.addBias(x, bias, width: width, rows: rows) }
+    }
+
+    func add(_ x: VulkanDeviceBuffer, _ y: VulkanDeviceBuffer, count: Int) throws(LlamaError) {
+        let commands = try recording()
+        try device { () throws(VulkanError) in try commands.add(x, y, count: count) }
+    }
+
+    func scale(_ x: VulkanDeviceBuffer, by factor: Float, count: Int) throws(LlamaError) {
+        let commands = try recording()
+        try device { () throws(VulkanError) in try commands.scale(x, by: factor, count: count) }
+    }
+
+    func softCap(_ x: VulkanDeviceBuffer, cap: Float, count: Int) throws(LlamaError) {
+        let commands = try recording()
+        try device { () throws(VulkanError) in try commands.softCap(x, cap: cap, count: count) }
     }
 
     func gather(_ x: VulkanDeviceBuffer, rows: [Int], width: Int, into output: VulkanDeviceBuffer) throws(LlamaError) {

@@ -14,9 +14,16 @@ protocol ModelFamily: Sendable {
     ) throws(LlamaError) -> any ModelGraph<Ops>
 }
 
+extension ModelFamily {
+    /// The keys every family shares (``ModelConfiguration``'s), for families that read no other.
+    static func configuration(_ metadata: GGUFMetadata, architecture: String) throws(LlamaError) -> ModelConfiguration {
+        try ModelConfiguration(standardKeysOf: metadata, architecture: architecture)
+    }
+}
+
 /// The families LlamaSwift runs, by `general.architecture`.
 enum ModelRegistry {
-    static let families: [any ModelFamily.Type] = [Llama.self]
+    static let families: [any ModelFamily.Type] = [Llama.self, Qwen.self, Phi3.self, Gemma.self]
 
     /// The family of `architecture`.
     ///
@@ -101,6 +108,27 @@ struct TensorLoader<Ops: ModelOperations> {
             throw .unsupportedTensorType(tensor: name, type: info.type.name)
         }
         return try operations.matrix(info, in: file)
+    }
+
+    /// Rows `range` of the matrix `name` (`totalRows` rows of `columns` elements): one part of a
+    /// fused tensor (Phi-3's `attn_qkv`), prepared as a matrix of its own.
+    func matrix(_ name: String, rows range: Range<Int>, of totalRows: Int, columns: Int) throws(LlamaError) -> Ops.Matrix {
+        let info = try tensor(name)
+        guard info.shape == [columns, totalRows] else {
+            throw .tensorShapeMismatch(tensor: name, expected: [columns, totalRows], found: info.shape)
+        }
+        guard operations.supportedTypes.contains(info.type) else {
+            throw .unsupportedTensorType(tensor: name, type: info.type.name)
+        }
+        guard let part = info.rows(range, name: "\(name)[\(range.lowerBound)..<\(range.upperBound)]") else {
+            throw .invalidModelFile(path: file.path, reason: "tensor '\(name)' has no rows \(range)")
+        }
+        return try operations.matrix(part, in: file)
+    }
+
+    /// The F32 vector `name` of `count` elements, or `nil` when the file lacks it.
+    func optionalVector(_ name: String, count: Int) throws(LlamaError) -> Ops.Vector? {
+        contains(name) ? try vector(name, count: count) : nil
     }
 
     /// The F32 vector `name` of `count` elements, as floats on the host.

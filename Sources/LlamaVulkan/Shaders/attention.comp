@@ -4,7 +4,9 @@
 // Q and O: T rows of H heads of D elements. The layer's key and value caches hold `capacity`
 // positions of HKV heads of D elements as f16, two to a word (D is even). The query is rounded to
 // f16 too before the dot products, as llama.cpp does against its f16 key cache. Query row t sits at position
-// startPos + t and sees positions 0 ... startPos + t. Query head h reads KV head h / (H / HKV).
+// startPos + t and sees positions 0 ... startPos + t, or only the last `window` of them when
+// `window` is not 0. Query head h reads KV head h / (H / HKV). Scores are multiplied by `scale`,
+// then, when `softCap` is not 0, become softCap * tanh(score / softCap).
 // One workgroup per (head, row); the softmax weights go through `scores` (T * H * capacity floats).
 
 #define THREADS 64
@@ -18,6 +20,8 @@ layout(push_constant) uniform Parameters {
     uint startPos;
     uint capacity;
     float scale;
+    float softCap;
+    uint window;
 } p;
 
 layout(std430, binding = 0) readonly buffer QueryBuffer { float Q[]; };
@@ -39,6 +43,7 @@ void main() {
     uint q = (t * p.H + h) * p.D;
     uint s = (t * p.H + h) * p.capacity;
     uint n = p.startPos + t + 1u;
+    uint first = p.window != 0u && n > p.window ? n - p.window : 0u;
 
     for (uint d = tid; d < p.D; d += THREADS) {
         query[d] = unpackHalf2x16(packHalf2x16(vec2(Q[q + d], 0.0))).x;
@@ -46,7 +51,7 @@ void main() {
     barrier();
 
     float localMax = -3.402823466e38;
-    for (uint pos = tid; pos < n; pos += THREADS) {
+    for (uint pos = first + tid; pos < n; pos += THREADS) {
         uint k = (kv + pos * kvStride) / 2u;
         float dot = 0.0;
         for (uint d = 0u; d < p.D; d += 2u) {
@@ -54,6 +59,9 @@ void main() {
             dot += query[d] * key.x + query[d + 1u] * key.y;
         }
         dot *= p.scale;
+        if (p.softCap != 0.0) {
+            dot = p.softCap * tanh(clamp(dot / p.softCap, -10.0, 10.0));
+        }
         scores[s + pos] = dot;
         localMax = max(localMax, dot);
     }
@@ -69,7 +77,7 @@ void main() {
     barrier();
 
     float localSum = 0.0;
-    for (uint pos = tid; pos < n; pos += THREADS) {
+    for (uint pos = first + tid; pos < n; pos += THREADS) {
         float e = exp(scores[s + pos] - maximum);
         scores[s + pos] = e;
         localSum += e;
@@ -88,7 +96,7 @@ void main() {
     for (uint d = tid; d < p.D; d += THREADS) {
         float acc = 0.0;
         uint shift = (d & 1u) * 16u;
-        for (uint pos = 0u; pos < n; pos++) {
+        for (uint pos = first; pos < n; pos++) {
             uint word = values[(kv + pos * kvStride + d) / 2u];
             acc += scores[s + pos] * unpackHalf2x16(word >> shift).x;
         }

@@ -1,8 +1,9 @@
 #version 450
 
-// Rotary position embedding, LLaMA "normal" mode, in place on T rows of H heads of D elements:
-// the pair (x[2i], x[2i+1]) of each head, i < R/2, turns by (startPos + t) * frequency[i].
-// The host computes frequency[i] = base^(-2i/R) / rope_freqs[i] in double precision.
+// Rotary position embedding in place on T rows of H heads of D elements: pair i of each head,
+// i < R/2, turns by (startPos + t) * frequency[i]. The pair is (x[2i], x[2i+1]) when `halves` is
+// 0 (LLaMA's layout) and (x[i], x[i + R/2]) when it is 1 (GPT-NeoX's). The host computes the
+// frequencies in double precision.
 
 layout(local_size_x = 64) in;
 
@@ -12,6 +13,7 @@ layout(push_constant) uniform Parameters {
     uint D;
     uint R;
     uint startPos;
+    uint halves;
 } p;
 
 layout(std430, binding = 0) buffer DataBuffer { float X[]; };
@@ -30,9 +32,10 @@ void main() {
     angle = mod(angle, 6.28318530717958647692);
     float c = cos(angle);
     float s = sin(angle);
-    uint x = head * p.D + 2u * i;
+    uint x = head * p.D + (p.halves == 0u ? 2u * i : i);
+    uint other = p.halves == 0u ? 1u : pairs;
     float x0 = X[x];
-    float x1 = X[x + 1u];
+    float x1 = X[x + other];
     X[x] = x0 * c - x1 * s;
-    X[x + 1u] = x0 * s + x1 * c;
+    X[x + other] = x0 * s + x1 * c;
 }
