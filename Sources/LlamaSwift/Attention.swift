@@ -10,8 +10,8 @@ import Foundation
 /// Work is split by span and key/value head: each task decodes its head's keys and values once
 /// (``HostKVCache/withFloats(layer:kind:head:count:_:)``) for all the query heads that read them.
 /// Two shapes of the same computation. When a key/value head serves at least eight query rows
-/// (a prompt batch, or a wide group), heads are a multiple of eight wide and the scores are
-/// neither capped nor windowed, eight query rows share each vector lane-wise: a key or value
+/// (a prompt batch, or a wide group), heads are a multiple of eight wide and any sliding window
+/// is at least eight wide, eight query rows share each vector lane-wise: a key or value
 /// element is broadcast once and multiplied into all eight, and the softmax runs down the lanes,
 /// so no vector is ever summed across. Otherwise (one token, a narrow group) each row's scores
 /// are dot products over the head's width.
@@ -75,9 +75,10 @@ struct Attention {
     /// Multiply-adds below which one call's tasks are not worth handing to other threads.
     static let serialWork = 65536
 
-    /// Whether a span of `rows` rows takes the eight-lane shape.
+    /// Whether a span of `rows` rows takes the eight-lane shape (a window, when there is one, at
+    /// least eight wide).
     func usesLanes(rows: Int) -> Bool {
-        rows * shape.group >= 8 && shape.headDimension % 8 == 0 && shape.softCap == nil && shape.window == nil
+        rows * shape.group >= 8 && shape.headDimension % 8 == 0 && (shape.window ?? 8) >= 8
     }
 
     /// The query heads of `keyValueHead` for every row of a span, one row at a time.
@@ -130,20 +131,25 @@ struct Attention {
         }
         var last = SIMD8<Int32>()
         for j in 0..<8 { last[j] = Int32(start + (firstRow + min(j, used - 1)) / group) }
-        // Every lane sees positions 0...shortest; lanes differ only after it.
+        // Every lane sees positions from...shortest (lane 0's window, or 0 without one); lanes
+        // differ only outside that range. `length` ends after the last lane's own position.
         let shortest = start + firstRow / group
         let length = start + (firstRow + used - 1) / group + 1
+        let from = shape.window.map { max(0, shortest - $0 + 1) } ?? 0
+        // The first position lane j sees: past it, `last - window` is masked.
+        let window = shape.window.map { Int32($0) }
 
-        withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: hd + length) { buffer in
+        withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: hd + length - from) { buffer in
             // The eight queries, transposed and scaled: q[d] holds dimension d of every lane.
-            let q = buffer.baseAddress!, s = q + hd
+            // s[t - from] holds the scores of position t.
+            let q = buffer.baseAddress!, s = q + hd - from
             for j in 0..<8 {
                 let query = queries + offset(j)
                 for d in 0..<hd { q[d][j] = query[d] * scale }
             }
 
             // Scores, four positions at a time so that four sums advance independently.
-            var t = 0
+            var t = from
             while t + 4 <= length {
                 let k0 = keys + t * kvDim, k1 = k0 + kvDim, k2 = k1 + kvDim, k3 = k2 + kvDim
                 var s0 = SIMD8<Float>(), s1 = s0, s2 = s0, s3 = s0
@@ -167,24 +173,36 @@ struct Attention {
                 s[t] = sum
                 t += 1
             }
+            if let cap = shape.softCap {
+                // cap · tanh(x / cap), tanh as 1 − 2 / (1 + e^(2x/cap)).
+                let twice = VectorMath.splat(2 / cap), c = VectorMath.splat(cap)
+                for t in from..<length { s[t] = c * (1 - 2 / (1 + VectorMath.exp(s[t] * twice))) }
+            }
 
-            // Softmax down each lane. A position after a lane's own is masked: it takes position
-            // 0's score for the maximum and weight 0 after the exponential.
+            // Softmax down each lane. A position outside a lane's view (after its own, or before
+            // its window) is masked: it takes a score below every real one for the maximum and
+            // weight 0 after the exponential.
             @inline(__always)
             func masked(_ t: Int) -> SIMD8<Int32> {
-                (last &- SIMD8(repeating: Int32(t))) &>> SIMD8(repeating: 31)
+                let position = SIMD8(repeating: Int32(t))
+                let after = (last &- position) &>> SIMD8(repeating: 31)
+                guard let window else { return after }
+                return after | ((position &- (last &- SIMD8(repeating: window))) &- 1) &>> SIMD8(repeating: 31)
             }
-            var largest = s[0]
-            for t in shortest + 1..<length {
+            let floor = unsafeBitCast(SIMD8<Float>(repeating: -Float.greatestFiniteMagnitude), to: SIMD8<Int32>.self)
+            // Without a window every lane sees from...shortest; with one, any position may be masked.
+            let firstMasked = window == nil ? shortest + 1 : from
+            for t in firstMasked..<length {
                 let m = masked(t)
-                let bits = unsafeBitCast(s[t], to: SIMD8<Int32>.self) & ~m | unsafeBitCast(s[0], to: SIMD8<Int32>.self) & m
+                let bits = unsafeBitCast(s[t], to: SIMD8<Int32>.self) & ~m | floor & m
                 s[t] = unsafeBitCast(bits, to: SIMD8<Float>.self)
             }
-            for t in 1..<length { largest = VectorMath.maximum(largest, s[t]) }
+            var largest = s[from]
+            for t in from + 1..<length { largest = VectorMath.maximum(largest, s[t]) }
             var total = SIMD8<Float>()
-            for t in 0..<length {
+            for t in from..<length {
                 var e = VectorMath.exp(s[t] - largest)
-                if t > shortest {
+                if t >= firstMasked {
                     e = unsafeBitCast(unsafeBitCast(e, to: SIMD8<Int32>.self) & ~masked(t), to: SIMD8<Float>.self)
                 }
                 s[t] = e
@@ -195,7 +213,7 @@ struct Attention {
             // The weighted sum of values, eight dimensions at a time (eight independent sums).
             for d in stride(from: 0, to: hd, by: 8) {
                 var a0 = SIMD8<Float>(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0
-                for t in 0..<length {
+                for t in from..<length {
                     let w = s[t], v = values + t * kvDim + d
                     a0 = VectorMath.multiplyAdd(w, VectorMath.splat(v[0]), a0)
                     a1 = VectorMath.multiplyAdd(w, VectorMath.splat(v[1]), a1)

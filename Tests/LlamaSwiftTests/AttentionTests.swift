@@ -24,8 +24,11 @@ import Testing
         Shape(heads: 4, kvHeads: 4, width: 16, start: 9, count: 3),     // rows: too few
         Shape(heads: 32, kvHeads: 8, width: 64, start: 40, count: 1),   // rows: one token
         Shape(heads: 6, kvHeads: 2, width: 12, start: 2, count: 9),     // rows: width not a multiple of 8
-        Shape(heads: 8, kvHeads: 4, width: 8, start: 5, count: 13, softCap: 0.5),  // rows: capped scores
-        Shape(heads: 8, kvHeads: 2, width: 16, start: 20, count: 6, window: 7),    // rows: sliding window
+        Shape(heads: 8, kvHeads: 4, width: 8, start: 5, count: 13, softCap: 0.5),  // lanes: capped scores
+        Shape(heads: 8, kvHeads: 2, width: 16, start: 20, count: 6, window: 7),    // rows: a window under 8
+        Shape(heads: 8, kvHeads: 2, width: 16, start: 20, count: 30, window: 16),  // lanes: sliding window
+        Shape(heads: 4, kvHeads: 4, width: 8, start: 0, count: 40, softCap: 2, window: 8),  // lanes: both, from 0
+        Shape(heads: 4, kvHeads: 1, width: 16, start: 3, count: 1, softCap: 1, window: 9),  // lanes: one row, group 4
         Shape(heads: 4, kvHeads: 1, width: 16, start: 30, count: 1, softCap: 1, window: 4),
     ])
     func matchesTheDefinition(_ shape: Shape) throws {
