@@ -7,19 +7,19 @@ import LlamaSwift
 struct MakeModelsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "make-models",
-        abstract: "Write real-shaped LLaMA models with random weights (our writer and quantizer) for benchmarks."
+        abstract: "Write real-shaped models with random weights (our writer and quantizer) for benchmarks."
     )
 
     @Option(name: .customLong("out"), help: "Folder to write the models to.")
     var outputDirectory: String = "Benchmarks/models"
 
-    @Option(name: .customLong("shape"), help: "Comma-separated shapes: llama3-1b, llama3-8b, llama2-7b.")
+    @Option(name: .customLong("shape"), help: "Comma-separated shapes: llama3-1b, llama3-8b, llama2-7b, qwen2.5-1.5b, gemma2-2b.")
     var shapes: String = "llama3-1b"
 
     @Option(name: .customLong("type"), help: "Comma-separated quantization presets (Q4_0, Q5_K_M, Q6_K, ...).")
     var types: String = "Q4_0"
 
-    @Option(name: .customLong("vocab-dir"), help: "Folder with ggml-vocab-llama-spm.gguf and ggml-vocab-llama-bpe.gguf.")
+    @Option(name: .customLong("vocab-dir"), help: "Folder with the vocab-only GGUFs the shapes copy (ggml-vocab-llama-spm, -llama-bpe, -qwen2, -gemma-4).")
     var vocabularyDirectory: String = "../shared/fixtures/tokenizer"
 
     @Option(name: .shortAndLong, help: "Threads.")

@@ -3,26 +3,45 @@ import GGUF
 import LlamaKernels
 import LlamaSwift
 
-/// Real-shaped LLaMA models with random weights, written with our own writer and quantizer so
-/// that benchmarks need no download. The tokenizer is copied from a vocab-only GGUF.
+/// Real-shaped models with random weights, written with our own writer and quantizer so that
+/// benchmarks need no download: LLaMA 2/3 and, for the other families, Qwen 2.5 and Gemma 2
+/// shapes. The tokenizer is copied from a vocab-only GGUF.
 struct SyntheticModel {
     /// The shapes of the models users run.
     enum Shape: String, CaseIterable {
         case llama3_1b = "llama3-1b"
         case llama3_8b = "llama3-8b"
         case llama2_7b = "llama2-7b"
+        case qwen25_1_5b = "qwen2.5-1.5b"
+        case gemma2_2b = "gemma2-2b"
 
-        var embedding: Int { self == .llama3_1b ? 2048 : 4096 }
-        var layers: Int { self == .llama3_1b ? 16 : 32 }
-        var feedForward: Int { [.llama3_1b: 8192, .llama3_8b: 14336, .llama2_7b: 11008][self]! }
-        var heads: Int { 32 }
-        var kvHeads: Int { self == .llama2_7b ? 32 : 8 }
-        var ropeBase: Float { self == .llama2_7b ? 10_000 : 500_000 }
-        var contextLength: Int { self == .llama2_7b ? 4096 : 8192 }
-        /// LLaMA 3.2 1B ties its output head to the embedding and scales RoPE frequencies.
-        var isLlama32Style: Bool { self == .llama3_1b }
+        /// `general.architecture`, and the prefix of the hyper-parameter keys.
+        var architecture: String { [.qwen25_1_5b: "qwen2", .gemma2_2b: "gemma2"][self] ?? "llama" }
+        var embedding: Int { [.llama3_1b: 2048, .qwen25_1_5b: 1536, .gemma2_2b: 2304][self] ?? 4096 }
+        var layers: Int { [.llama3_1b: 16, .qwen25_1_5b: 28, .gemma2_2b: 26][self] ?? 32 }
+        var feedForward: Int {
+            [.llama3_1b: 8192, .llama3_8b: 14336, .llama2_7b: 11008, .qwen25_1_5b: 8960, .gemma2_2b: 9216][self]!
+        }
+        var heads: Int { [.qwen25_1_5b: 12, .gemma2_2b: 8][self] ?? 32 }
+        var kvHeads: Int { [.llama2_7b: 32, .qwen25_1_5b: 2, .gemma2_2b: 4][self] ?? 8 }
+        /// Gemma 2's heads are wider than the embedding over the head count.
+        var headDimension: Int { self == .gemma2_2b ? 256 : embedding / heads }
+        var ropeBase: Float { [.llama2_7b: 10_000, .qwen25_1_5b: 1_000_000, .gemma2_2b: 10_000][self] ?? 500_000 }
+        var contextLength: Int { [.llama2_7b: 4096, .qwen25_1_5b: 32768][self] ?? 8192 }
+        var normEpsilon: Float { self == .qwen25_1_5b || self == .gemma2_2b ? 1e-6 : 1e-5 }
+        /// LLaMA 3.2 1B scales RoPE frequencies (`rope_freqs`).
+        var scalesRope: Bool { self == .llama3_1b }
+        /// The output head is the embedding (no `output.weight`).
+        var tiesEmbedding: Bool { self == .llama3_1b || self == .qwen25_1_5b || self == .gemma2_2b }
         /// The vocabulary fixture whose tokenizer the model copies.
-        var vocabulary: String { self == .llama2_7b ? "ggml-vocab-llama-spm.gguf" : "ggml-vocab-llama-bpe.gguf" }
+        var vocabulary: String {
+            switch self {
+            case .llama2_7b: "ggml-vocab-llama-spm.gguf"
+            case .qwen25_1_5b: "ggml-vocab-qwen2.gguf"
+            case .gemma2_2b: "ggml-vocab-gemma-4.gguf"
+            default: "ggml-vocab-llama-bpe.gguf"
+            }
+        }
     }
 
     let shape: Shape
@@ -35,23 +54,31 @@ struct SyntheticModel {
     func write(to path: String, vocabularyFile: String, pool: ThreadPool) throws {
         let vocabulary = try GGUFFile(path: vocabularyFile)
         var metadata = GGUFMetadata()
-        metadata["general.architecture"] = .string("llama")
+        let arch = shape.architecture
+        metadata["general.architecture"] = .string(arch)
         metadata["general.name"] = .string("synthetic-\(shape.rawValue)")
         for (key, value) in vocabulary.metadata.entries where key.hasPrefix("tokenizer.") {
             metadata[key] = value
         }
         let vocabSize = try vocabulary.metadata.stringArray("tokenizer.ggml.tokens").count
-        let headDim = shape.embedding / shape.heads
-        metadata["llama.context_length"] = .uint32(UInt32(shape.contextLength))
-        metadata["llama.embedding_length"] = .uint32(UInt32(shape.embedding))
-        metadata["llama.block_count"] = .uint32(UInt32(shape.layers))
-        metadata["llama.feed_forward_length"] = .uint32(UInt32(shape.feedForward))
-        metadata["llama.rope.dimension_count"] = .uint32(UInt32(headDim))
-        metadata["llama.attention.head_count"] = .uint32(UInt32(shape.heads))
-        metadata["llama.attention.head_count_kv"] = .uint32(UInt32(shape.kvHeads))
-        metadata["llama.attention.layer_norm_rms_epsilon"] = .float32(1e-5)
-        metadata["llama.rope.freq_base"] = .float32(shape.ropeBase)
-        metadata["llama.vocab_size"] = .uint32(UInt32(vocabSize))
+        let headDim = shape.headDimension, q = shape.heads * headDim, kv = shape.kvHeads * headDim
+        metadata["\(arch).context_length"] = .uint32(UInt32(shape.contextLength))
+        metadata["\(arch).embedding_length"] = .uint32(UInt32(shape.embedding))
+        metadata["\(arch).block_count"] = .uint32(UInt32(shape.layers))
+        metadata["\(arch).feed_forward_length"] = .uint32(UInt32(shape.feedForward))
+        metadata["\(arch).rope.dimension_count"] = .uint32(UInt32(headDim))
+        metadata["\(arch).attention.head_count"] = .uint32(UInt32(shape.heads))
+        metadata["\(arch).attention.head_count_kv"] = .uint32(UInt32(shape.kvHeads))
+        metadata["\(arch).attention.key_length"] = .uint32(UInt32(headDim))
+        metadata["\(arch).attention.value_length"] = .uint32(UInt32(headDim))
+        metadata["\(arch).attention.layer_norm_rms_epsilon"] = .float32(shape.normEpsilon)
+        metadata["\(arch).rope.freq_base"] = .float32(shape.ropeBase)
+        metadata["\(arch).vocab_size"] = .uint32(UInt32(vocabSize))
+        if shape == .gemma2_2b {
+            metadata["gemma2.attention.sliding_window"] = .uint32(4096)
+            metadata["gemma2.attn_logit_softcapping"] = .float32(50)
+            metadata["gemma2.final_logit_softcapping"] = .float32(30)
+        }
         metadata["general.file_type"] = .uint32(preset.fileType)
         metadata["general.quantization_version"] = .uint32(2)
 
@@ -60,7 +87,7 @@ struct SyntheticModel {
         func add(_ name: String, _ shapeDims: [Int], _ values: Values) throws {
             index += 1
             let preferred = preset.preferredType(
-                forTensor: name, dimensions: shapeDims.count, layerCount: shape.layers, embeddingIsHead: shape.isLlama32Style)
+                forTensor: name, dimensions: shapeDims.count, layerCount: shape.layers, embeddingIsHead: shape.tiesEmbedding)
             let type = QuantizationPreset.fallback(for: preferred, rowLength: shapeDims[0])
             let tensorSeed = seed &* 0x9E37_79B9_7F4A_7C15 &+ index
             try writer.addTensor(name: name, type: type, shape: shapeDims) { output in
@@ -68,26 +95,33 @@ struct SyntheticModel {
                               values: values, seed: tensorSeed, pool: pool)
             }
         }
-        let kv = shape.kvHeads * headDim
-        try add("token_embd.weight", [shape.embedding, vocabSize], .weights)
-        if shape.isLlama32Style {
+        let dim = shape.embedding
+        try add("token_embd.weight", [dim, vocabSize], .weights)
+        if shape.scalesRope {
             try add("rope_freqs.weight", [headDim / 2], .ropeFactors(Self.llama3RopeFactors(headDim: headDim, base: shape.ropeBase)))
         }
         for layer in 0..<shape.layers {
             let p = "blk.\(layer)."
-            try add(p + "attn_norm.weight", [shape.embedding], .norm)
-            try add(p + "attn_q.weight", [shape.embedding, shape.embedding], .weights)
-            try add(p + "attn_k.weight", [shape.embedding, kv], .weights)
-            try add(p + "attn_v.weight", [shape.embedding, kv], .weights)
-            try add(p + "attn_output.weight", [shape.embedding, shape.embedding], .weights)
-            try add(p + "ffn_norm.weight", [shape.embedding], .norm)
-            try add(p + "ffn_gate.weight", [shape.embedding, shape.feedForward], .weights)
-            try add(p + "ffn_up.weight", [shape.embedding, shape.feedForward], .weights)
-            try add(p + "ffn_down.weight", [shape.feedForward, shape.embedding], .weights)
+            try add(p + "attn_norm.weight", [dim], .norm)
+            try add(p + "attn_q.weight", [dim, q], .weights)
+            try add(p + "attn_k.weight", [dim, kv], .weights)
+            try add(p + "attn_v.weight", [dim, kv], .weights)
+            if shape == .qwen25_1_5b {
+                try add(p + "attn_q.bias", [q], .bias)
+                try add(p + "attn_k.bias", [kv], .bias)
+                try add(p + "attn_v.bias", [kv], .bias)
+            }
+            try add(p + "attn_output.weight", [q, dim], .weights)
+            if shape == .gemma2_2b { try add(p + "post_attention_norm.weight", [dim], .norm) }
+            try add(p + "ffn_norm.weight", [dim], .norm)
+            try add(p + "ffn_gate.weight", [dim, shape.feedForward], .weights)
+            try add(p + "ffn_up.weight", [dim, shape.feedForward], .weights)
+            try add(p + "ffn_down.weight", [shape.feedForward, dim], .weights)
+            if shape == .gemma2_2b { try add(p + "post_ffw_norm.weight", [dim], .norm) }
         }
-        try add("output_norm.weight", [shape.embedding], .norm)
-        if !shape.isLlama32Style {
-            try add("output.weight", [shape.embedding, vocabSize], .weights)
+        try add("output_norm.weight", [dim], .norm)
+        if !shape.tiesEmbedding {
+            try add("output.weight", [dim, vocabSize], .weights)
         }
         try writer.write(to: path)
     }
@@ -98,6 +132,8 @@ struct SyntheticModel {
         case weights
         /// Around 1, like trained RMSNorm gains.
         case norm
+        /// Small noise, like trained projection biases.
+        case bias
         /// Fixed values.
         case ropeFactors([Float])
     }
@@ -111,11 +147,11 @@ struct SyntheticModel {
             var floats = [Float](repeating: 0, count: rowLength)
             switch values {
             case .ropeFactors(let factors): floats = factors
-            case .norm, .weights:
+            case .norm, .weights, .bias:
                 var rng = SplitMix64(seed: seed &+ UInt64(row) &* 0xD1B5_4A32_D192_ED03)
                 for i in 0..<rowLength {
                     let g = rng.nextGaussian()
-                    floats[i] = values == .norm ? 1 + 0.1 * g : g * scale
+                    floats[i] = values == .norm ? 1 + 0.1 * g : values == .bias ? 0.1 * g : g * scale
                 }
             }
             // The row length fits the type (the fallback guarantees it), so this cannot throw.
