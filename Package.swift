@@ -85,7 +85,7 @@ let package = Package(
         .target(
             name: "LlamaSwift",
             dependencies: [
-                "GGUF", "LlamaKernels", "LlamaTokenizer", "LlamaVulkan",
+                "GGUF", "LlamaGrammar", "LlamaKernels", "LlamaTokenizer", "LlamaVulkan",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: [.define("LLAMA_AVX2", .when(traits: ["AVX2"]))]

@@ -97,10 +97,14 @@ final class MatcherEngine {
                 return try advance(set: set, by: value)
             }
         }
-        // Half a character: keep the state only if some stack can match a completion of it.
+        // Half a character: keep the state only if some stack can match a completion of it. The
+        // completions are the scalars whose encoding starts with these bytes, less the overlong
+        // encodings of smaller scalars and anything past U+10FFFF, which the last byte rejects.
         let shift = 6 * UInt32(need)
-        let low = value << shift
-        let high = low | ((1 << shift) - 1)
+        let smallest: UInt32 = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000
+        let low = max(value << shift, smallest)
+        let high = min((value << shift) | ((1 << shift) - 1), 0x10FFFF)
+        guard low <= high else { return Self.dead }
         let viable = setStacks[Int(set)].contains { stack in
             guard stack != 0, case .terminal(let c) = grammar.elements[Int(stackTop[Int(stack)])] else { return false }
             return grammar.classes[Int(c)].intersects(low, high)

@@ -1,3 +1,5 @@
+import LlamaSwift
+
 /// What the server needs from a language model: the HTTP layer talks to this protocol only, so
 /// it can be tested with a stand-in and run with ``LlamaEngine`` over a real model.
 ///
@@ -61,6 +63,8 @@ public struct CompletionParameters: Sendable, Equatable {
     public var maxTokens: Int = 16
     /// Generation ends before the first of these strings, which is not returned.
     public var stop: [String] = []
+    /// What the text must be (`response_format`, `grammar`); `nil` leaves it free.
+    public var constraint: OutputConstraint? = nil
 
     /// The OpenAI defaults: temperature 1, top-p 1, no penalties, 16 tokens.
     public init() {}

@@ -88,6 +88,7 @@ public final class LlamaEngine: CompletionEngine {
         parameters.seed = p.seed
         parameters.maxTokens = p.maxTokens
         parameters.stop = p.stop
+        parameters.constraint = p.constraint
         return parameters
     }
 

@@ -86,6 +86,10 @@ struct SamplingFields: Decodable, Sendable {
     var n: Int?
     var stream: Bool?
     var streamOptions: StreamOptions?
+    /// OpenAI's structured output: JSON, or JSON a schema accepts.
+    var responseFormat: ResponseFormat?
+    /// llama.cpp's non-standard GBNF grammar.
+    var grammar: String?
 
     struct StreamOptions: Decodable, Sendable {
         var includeUsage: Bool?
@@ -97,5 +101,6 @@ struct SamplingFields: Decodable, Sendable {
         case maxTokens = "max_tokens", maxCompletionTokens = "max_completion_tokens", temperature
         case topP = "top_p", stop, seed, presencePenalty = "presence_penalty"
         case frequencyPenalty = "frequency_penalty", n, stream, streamOptions = "stream_options"
+        case responseFormat = "response_format", grammar
     }
 }

@@ -1,3 +1,5 @@
+import LlamaSwift
+
 extension SamplingFields {
     /// The engine's parameters for these fields, checked against OpenAI's ranges.
     ///
@@ -49,6 +51,41 @@ extension SamplingFields {
             guard !stop.contains("") else { throw .invalidRequest("stop sequences must not be empty", param: "stop") }
             parameters.stop = stop
         }
+        parameters.constraint = try constraint()
         return parameters
+    }
+
+    /// The output constraint `response_format` or `grammar` asks for, compiled to check it: a
+    /// schema or grammar the engine cannot enforce is refused, never answered with free text.
+    private func constraint() throws(APIError) -> OutputConstraint? {
+        let constraint: OutputConstraint?, param: String
+        switch (responseFormat, grammar) {
+        case (let format?, nil):
+            param = "response_format"
+            switch format.type {
+            case "text": constraint = nil
+            case "json_object": constraint = .jsonObject
+            case "json_schema":
+                guard let schema = format.jsonSchema?.schema else {
+                    throw .invalidRequest("response_format json_schema needs json_schema.schema", param: "response_format.json_schema.schema")
+                }
+                constraint = .jsonSchema(schema.text)
+            default:
+                throw .invalidRequest(
+                    "Unsupported response_format type '\(format.type)': use text, json_object or json_schema", param: "response_format.type")
+            }
+        case (nil, let grammar?):
+            param = "grammar"
+            constraint = .grammar(grammar)
+        case (nil, nil):
+            return nil
+        case (_?, _?):
+            throw .invalidRequest("Give response_format or grammar, not both", param: "grammar")
+        }
+        do { try constraint?.validate() } catch {
+            guard case .invalidParameter(_, _, let reason) = error else { throw .invalidRequest("\(error)", param: param) }
+            throw .invalidRequest(reason, param: param)
+        }
+        return constraint
     }
 }

@@ -112,6 +112,9 @@ public final class BatchedDecoder: @unchecked Sendable {
         }
         var logits = try append(tokens.enumerated().map { ($0, $1) })
         let samplers = prompts.map { _ in Sampler(parameters: parameters, vocabularySize: vocabulary) }
+        var constraints = try prompts.map { _ throws(LlamaError) in
+            try parameters.constraint.map { (c) throws(LlamaError) in try ConstrainedSampling(c, vocabulary: model.grammarVocabulary) }
+        }
         var decoders = prompts.map { _ in StreamingDecoder(tokenizer: model.tokenizer) }
         var stops = prompts.map { _ in StopSequenceMatcher(stops: parameters.stop) }
         var texts = prompts.map { _ in "" }
@@ -120,8 +123,10 @@ public final class BatchedDecoder: @unchecked Sendable {
         while !active.isEmpty {
             var next: [(sequence: Int, tokens: [Int])] = []
             for (row, i) in active.enumerated() {
+                try constraints[i]?.mask(&logits[row])
                 let token = samplers[i].sample(logits: &logits[row], history: histories[i][...])
                 if model.tokenizer.isEndOfGeneration(Int(token)) { continue }
+                let complete = try constraints[i]?.accept(Int(token)) ?? false
                 generated[i] += 1
                 let (text, stopped) = stops[i].append(decoders[i].append(Int(token)))
                 texts[i] += text
@@ -130,7 +135,7 @@ public final class BatchedDecoder: @unchecked Sendable {
                     decoders[i] = StreamingDecoder(tokenizer: model.tokenizer)
                     continue
                 }
-                let done = generated[i] == parameters.maxTokens || histories[i].count == contextSize
+                let done = complete || generated[i] == parameters.maxTokens || histories[i].count == contextSize
                 if !done { next.append((i, [Int(token)])) }
             }
             // A sequence that ends gives what its decoder and stop matcher still hold (nothing

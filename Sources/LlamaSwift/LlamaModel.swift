@@ -1,5 +1,6 @@
 import Foundation
 import GGUF
+import LlamaGrammar
 import LlamaKernels
 import LlamaTokenizer
 import LlamaVulkan
@@ -40,6 +41,13 @@ public final class LlamaModel: Sendable {
     let file: GGUFFile
     /// The tensors the forward pass still reads from the mapping (not copied or uploaded).
     private let mappedTensors: [GGUFTensorInfo]
+    /// The vocabulary as constrained sampling reads it, built on first use.
+    private let grammarVocabularyCache = GrammarVocabularyCache()
+
+    /// The vocabulary as the grammar matcher reads it.
+    var grammarVocabulary: TokenVocabulary {
+        grammarVocabularyCache.vocabulary(of: tokenizer, count: configuration.vocabularySize)
+    }
 
     private static let logger = Logger(label: "LlamaSwift.LlamaModel")
 

@@ -162,19 +162,25 @@ public actor LlamaSession {
         statistics.promptSeconds = (clock.now - promptStart) / .seconds(1)
 
         let sampler = Sampler(parameters: parameters, vocabularySize: vocabulary)
+        var constrained = try parameters.constraint.map { (c) throws(LlamaError) in
+            try ConstrainedSampling(c, vocabulary: model.grammarVocabulary)
+        }
         var decoder = StreamingDecoder(tokenizer: model.tokenizer)
         var stops = StopSequenceMatcher(stops: parameters.stop)
         let generationStart = clock.now
         defer { statistics.generationSeconds = (clock.now - generationStart) / .seconds(1) }
         while parameters.maxTokens < 0 || statistics.generatedTokens < parameters.maxTokens {
             if Task.isCancelled { return }
+            try constrained?.mask(&logits)
             let token = sampler.sample(logits: &logits, history: history[...])
             if model.tokenizer.isEndOfGeneration(Int(token)) { break }
+            // The grammar is complete when nothing may follow: the text ends there.
+            let complete = try constrained?.accept(Int(token)) ?? false
             statistics.generatedTokens += 1
             let (text, stopped) = stops.append(decoder.append(Int(token)))
             if !text.isEmpty { emit(text) }
             if stopped { return }
-            let done = statistics.generatedTokens == parameters.maxTokens || history.count == contextSize
+            let done = complete || statistics.generatedTokens == parameters.maxTokens || history.count == contextSize
             if done { break }
             try evaluate([token], at: history.count)
             history.append(token)

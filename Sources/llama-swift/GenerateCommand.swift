@@ -62,6 +62,8 @@ struct GenerateCommand: AsyncParsableCommand {
 
     @OptionGroup var chatTemplate: ChatTemplateOptions
 
+    @OptionGroup var constraint: ConstraintOptions
+
     func run() async throws {
         let parameters = try generationParameters()
         let (model, session, loadSeconds) = try await modelOptions.load()
@@ -95,6 +97,7 @@ struct GenerateCommand: AsyncParsableCommand {
         parameters.seed = seed == -1 ? nil : UInt64(seed)
         parameters.maxTokens = nPredict
         parameters.stop = stop
+        parameters.constraint = try constraint.constraint()
         try parameters.validate()
         return parameters
     }

@@ -95,6 +95,14 @@ import Testing
         // A lead byte whose characters the grammar cannot match is rejected at once.
         var other = try GrammarMatcher(gbnf: "root ::= \"é\"")
         #expect(try !other.accept(bytes: [0xE4]))
+        // Lead bytes whose only completions would be overlong encodings of ASCII, or past
+        // U+10FFFF, are rejected at once too (not after the next byte, with no way on).
+        var ascii = try GrammarMatcher(gbnf: "root ::= \"}\"")
+        #expect(try !ascii.accept(bytes: [0xE0]))
+        #expect(try !ascii.accept(bytes: [0xF0]))
+        var high = try GrammarMatcher(gbnf: "root ::= [\\U0010FFF0-\\U0010FFFF]")
+        #expect(try !high.accept(bytes: [0xF4, 0x90]))
+        #expect(try high.accept(bytes: [0xF4, 0x8F]))
     }
 
     @Test func endOfGenerationOnlyWhenComplete() throws {

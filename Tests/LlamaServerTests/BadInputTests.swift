@@ -48,6 +48,14 @@ struct BadInputTests {
             try await expectError(client, chat, body: try json(["messages": [] as [Any]]), status: 400, param: "messages")
             try await expectError(client, "/v1/nothing", body: try json([:]), status: 404)
 
+            // Structured output the engine cannot enforce is refused, never answered as free text.
+            let notSchema: [String: Any] = ["type": "json_schema", "json_schema": ["name": "x", "schema": ["properties": ["a": ["not": [:] as [String: Any]]]]]]
+            try await expectError(client, chat, body: try json(["messages": [["role": "user", "content": "hi"]], "response_format": notSchema]),
+                                  status: 400, param: "response_format")
+            try await expectError(client, chat, body: try json(["messages": [["role": "user", "content": "hi"]], "response_format": ["type": "yaml"]]),
+                                  status: 400, param: "response_format.type")
+            try await expectError(client, completions, body: try json(["prompt": "a", "grammar": "root ::= ("]), status: 400, param: "grammar")
+
             let (status, answer) = try await client.post(completions, ["prompt": "still alive", "max_tokens": 2])
             #expect(status == 200)
             #expect(answer.firstChoice?["text"] as? String == "alive still ")

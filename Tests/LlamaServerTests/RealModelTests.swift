@@ -66,6 +66,28 @@ struct RealModelTests {
         }
     }
 
+    @Test("response_format json_schema answers JSON the schema accepts", .fixtures("stories260K.gguf"))
+    func jsonSchemaResponses() async throws {
+        let engine = try engine(try Fixtures.path("stories260K.gguf"))
+        try await withTestServer(engine: engine) { client in
+            let schema: [String: Any] = [
+                "type": "object", "properties": ["count": ["type": "integer"], "done": ["type": "boolean"]],
+                "required": ["count", "done"], "additionalProperties": false,
+            ]
+            for seed in 1...3 {
+                let request: [String: Any] = [
+                    "messages": [["role": "user", "content": "Count the cats."]], "max_tokens": 48, "seed": seed,
+                    "response_format": ["type": "json_schema", "json_schema": ["name": "count", "schema": schema, "strict": true]],
+                ]
+                let (status, json) = try await client.post("/v1/chat/completions", request)
+                #expect(status == 200)
+                let content = try #require((json.firstChoice?["message"] as? [String: Any])?["content"] as? String)
+                let object = try JSONSerialization.jsonObject(with: Data(content.utf8)) as? [String: Any]
+                #expect(object?["count"] is Int && object?["done"] is Bool, "\(content)")
+            }
+        }
+    }
+
     @Test("load: 8 streaming clients × 20 requests, every answer complete and equal to the library's", .fixtures("stories260K.gguf"))
     func load() async throws {
         let path = try Fixtures.path("stories260K.gguf")
