@@ -134,6 +134,7 @@ public final class LlamaTokenizer: Sendable {
             try specialID(key, default: nil)
         }
         for id in roles.control { types[id] = .control }
+        for id in roles.normal { types[id] = .normal }
 
         let tokenBytes = tokens.map { Array($0.utf8) }
         let spacesEscaped: Bool
@@ -176,7 +177,9 @@ public final class LlamaTokenizer: Sendable {
         self.texts = tokens
         self.pieceBytes = pieceBytes
         self.pieceStarts = pieceStarts
-        self.splitter = SpecialTokenSplitter(texts: tokenBytes, types: types)
+        let rightStripped = RightStrippedTokens.ids(
+            modelName: (try? reader.optionalString("general.name")) ?? nil, texts: tokens, types: types)
+        self.splitter = SpecialTokenSplitter(texts: tokenBytes, types: types, rightStripped: rightStripped)
     }
 
     /// Whether generating `token` ends generation (EOS, EOT, EOM and their kin).
