@@ -56,6 +56,18 @@ extension LlamaTokenizer {
         _ bytes: UnsafeBufferPointer<UInt8>, _ bpe: BytePairEncoder, _ pre: PreTokenizer,
         _ scratch: inout BytePairEncoder.Scratch, _ output: inout [Int]
     ) {
+        if pre.spelling == .escapedSpaces {
+            let escaped = SentencePieceEncoder.escape(bytes, prefixSpace: false)
+            escaped.withUnsafeBufferPointer { encodeWords($0, bpe, pre, &scratch, &output) }
+        } else {
+            encodeWords(bytes, bpe, pre, &scratch, &output)
+        }
+    }
+
+    private func encodeWords(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ bpe: BytePairEncoder, _ pre: PreTokenizer,
+        _ scratch: inout BytePairEncoder.Scratch, _ output: inout [Int]
+    ) {
         let text = ScalarText(utf8: bytes)
         let offsets = text.offsets
         var wordStart = 0

@@ -3,9 +3,10 @@ import GGUF
 /// A tokenizer built from a GGUF file's `tokenizer.ggml.*` metadata that encodes and decodes
 /// exactly as llama.cpp does.
 ///
-/// Two vocabulary kinds are supported: SentencePiece (`tokenizer.ggml.model = "llama"`,
-/// LLaMA 1/2 and TinyStories) and byte-level BPE (`"gpt2"`, LLaMA 3, SmolLM) with the
-/// pre-tokenizers `llama-bpe`, `gpt2`, `smollm` and `default`.
+/// Two vocabulary kinds are supported: SentencePiece (`tokenizer.ggml.model = "llama"`:
+/// LLaMA 1/2, Phi-3, TinyStories) and BPE (`"gpt2"`: LLaMA 3, Qwen2, DeepSeek, Command-R,
+/// Falcon, StarCoder, GPT-2, MPT, Refact, SmolLM, each with the pre-tokenizer its
+/// `tokenizer.ggml.pre` names; `"gemma4"`: Gemma 4's BPE over UTF-8 text with `▁` for spaces).
 ///
 /// ```swift
 /// let file = try GGUFFile(path: path)
@@ -20,7 +21,7 @@ public final class LlamaTokenizer: Sendable {
     public enum Kind: Sendable {
         /// SentencePiece-style score-driven merging with byte fallback (`llama`).
         case sentencePiece
-        /// Byte-level BPE with merge ranks (`gpt2`).
+        /// BPE with merge ranks: byte-level (`gpt2`) or over UTF-8 text with `▁` for spaces (`gemma4`).
         case bytePair
     }
 
@@ -88,7 +89,7 @@ public final class LlamaTokenizer: Sendable {
         let preName = try reader.optionalString("tokenizer.ggml.pre")
 
         let kind: Kind
-        var pre = PreTokenizer.standard
+        let pre: PreTokenizer?
         var addsBOS: Bool
         var addsSpacePrefix: Bool
         var bos: Int?
@@ -97,19 +98,23 @@ public final class LlamaTokenizer: Sendable {
         switch model {
         case "llama":
             kind = .sentencePiece
+            pre = nil
             addsBOS = true
             addsSpacePrefix = true
             (bos, eos, unknown) = (1, 2, 0)
-        case "gpt2":
+        case "gpt2", "gemma4":
             kind = .bytePair
-            guard let named = PreTokenizer(name: preName) else { throw .unsupportedPreTokenizer(preName ?? "") }
+            // llama.cpp reads a `gemma4` vocabulary with the pre-tokenizer of that name, whatever the key says.
+            let name = model == "gemma4" ? "gemma4" : preName
+            guard let named = PreTokenizer(name: name) else { throw .unsupportedPreTokenizer(name ?? "") }
             pre = named
-            addsBOS = pre == .llama3
+            addsBOS = named.bos != .whenAsked
             addsSpacePrefix = false
         default:
             throw .unsupportedModel(model)
         }
         addsBOS = try reader.optionalBool("tokenizer.ggml.add_bos_token") ?? addsBOS
+        if pre?.bos == .always { addsBOS = true }
         let addsEOS = try reader.optionalBool("tokenizer.ggml.add_eos_token") ?? false
         addsSpacePrefix = try reader.optionalBool("tokenizer.ggml.add_space_prefix") ?? addsSpacePrefix
 
@@ -129,37 +134,30 @@ public final class LlamaTokenizer: Sendable {
             try specialID(key, default: nil)
         }
         for id in roles.control { types[id] = .control }
+        for id in roles.normal { types[id] = .normal }
 
         let tokenBytes = tokens.map { Array($0.utf8) }
-        switch kind {
-        case .sentencePiece:
+        let spacesEscaped: Bool
+        if let pre {
+            spacesEscaped = pre.spelling == .escapedSpaces
+            let bpe = try Self.bytePairEncoder(tokens: tokens, pre: pre, merges: reader.stringArray("tokenizer.ggml.merges"))
+            encoder = .bytePair(bpe, pre)
+        } else {
+            spacesEscaped = true
             let lookup = TokenLookup(tokenBytes.enumerated().map { ($0.element, Int32($0.offset)) })
             let byteTokens: [Int32] = (0..<256).map { byte in
-                let hex = "<0x" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true) + ">"
-                if let id = lookup.find(hex.utf8) { return id }
+                if let id = Self.hexByteToken(lookup, byte) { return id }
                 if byte < 0x80, let id = lookup.find([UInt8(byte)]) { return id }
                 return unknown.map(Int32.init) ?? -1
             }
             encoder = .sentencePiece(SentencePieceEncoder(
                 lookup: lookup, scores: scores, byteTokens: byteTokens, pairs: ScalarPairSet(tokenTexts: tokens)))
-        case .bytePair:
-            var rawEntries: [(key: [UInt8], value: Int32)] = []
-            rawEntries.reserveCapacity(count)
-            for (id, text) in tokens.enumerated() {
-                if let raw = ByteUnicode.bytes(ofEncoded: text) { rawEntries.append((raw, Int32(id))) }
-            }
-            let lookup = TokenLookup(rawEntries)
-            let byteTokens: [Int32] = (0..<256).map { lookup.find([UInt8($0)]) ?? -1 }
-            let rules = try reader.stringArray("tokenizer.ggml.merges")
-            let merges = try Self.parseMerges(rules, lookup: lookup)
-            let bpe = BytePairEncoder(lookup: lookup, merges: merges, byteTokens: byteTokens, ignoreMerges: pre == .llama3)
-            encoder = .bytePair(bpe, pre)
         }
 
         var pieceBytes: [UInt8] = []
         var pieceStarts: [Int32] = [0]
         for id in 0..<count {
-            pieceBytes.append(contentsOf: Self.render(tokens[id], type: types[id], kind: kind))
+            pieceBytes.append(contentsOf: Self.render(tokens[id], type: types[id], spacesEscaped: spacesEscaped))
             pieceStarts.append(Int32(pieceBytes.count))
         }
 
@@ -179,7 +177,9 @@ public final class LlamaTokenizer: Sendable {
         self.texts = tokens
         self.pieceBytes = pieceBytes
         self.pieceStarts = pieceStarts
-        self.splitter = SpecialTokenSplitter(texts: tokenBytes, types: types)
+        let rightStripped = RightStrippedTokens.ids(
+            modelName: (try? reader.optionalString("general.name")) ?? nil, texts: tokens, types: types)
+        self.splitter = SpecialTokenSplitter(texts: tokenBytes, types: types, rightStripped: rightStripped)
     }
 
     /// Whether generating `token` ends generation (EOS, EOT, EOM and their kin).
@@ -203,65 +203,23 @@ public final class LlamaTokenizer: Sendable {
         texts.firstIndex(of: text)
     }
 
-    /// One merge rule read from its text: the ids it joins and makes, or why it is invalid.
-    private enum ParsedMerge {
-        case rule(left: Int32, right: Int32, result: Int32)
-        case invalid(reason: String)
-    }
-
-    private static func parseMerges(_ rules: [String], lookup: TokenLookup) throws(TokenizerError) -> MergeTable {
-        var parsed: [(left: Int32, right: Int32, result: Int32)] = []
-        parsed.reserveCapacity(rules.count)
-        var joined: [UInt8] = []
-        for (index, rule) in rules.enumerated() {
-            var rule = rule
-            let outcome: ParsedMerge = rule.withUTF8 { utf8 in
-                func part(_ range: Range<Int>) -> String { String(decoding: utf8[range], as: UTF8.self) }
-                guard let space = utf8.dropFirst().firstIndex(of: 0x20) else {
-                    return .invalid(reason: "no space between the two parts")
-                }
-                let leftRange = 0..<space
-                let rightRange = (space + 1)..<utf8.count
-                joined.removeAll(keepingCapacity: true)
-                guard ByteUnicode.append(encoded: UnsafeBufferPointer(rebasing: utf8[leftRange]), to: &joined),
-                      let left = joined.withUnsafeBufferPointer({ lookup.find($0) }) else {
-                    return .invalid(reason: "'\(part(leftRange))' is not a token")
-                }
-                let leftCount = joined.count
-                guard ByteUnicode.append(encoded: UnsafeBufferPointer(rebasing: utf8[rightRange]), to: &joined),
-                      let right = joined.withUnsafeBufferPointer({ lookup.find(UnsafeBufferPointer(rebasing: $0[leftCount...])) }) else {
-                    return .invalid(reason: "'\(part(rightRange))' is not a token")
-                }
-                guard let result = joined.withUnsafeBufferPointer({ lookup.find($0) }) else {
-                    return .invalid(reason: "'\(part(leftRange))\(part(rightRange))' is not a token")
-                }
-                return .rule(left: left, right: right, result: result)
-            }
-            switch outcome {
-            case .rule(let left, let right, let result): parsed.append((left, right, result))
-            case .invalid(let reason): throw .invalidMerge(index: index, rule: rule, reason: reason)
-            }
-        }
-        return MergeTable(parsed)
-    }
 
     /// The bytes a token stands for when rendered: control and unknown tokens render their text
-    /// (shown only on request), SentencePiece `▁` becomes a space, `<0xNN>` becomes its byte, BPE
-    /// text is mapped back through the GPT-2 byte table; unused and undefined tokens render nothing.
-    private static func render(_ text: String, type: TokenType, kind: Kind) -> [UInt8] {
-        switch (type, kind) {
-        case (.control, _), (.unknown, _), (.userDefined, _):
+    /// (shown only on request), `▁` becomes a space where `spacesEscaped` (SentencePiece, Gemma 4),
+    /// `<0xNN>` becomes its byte, byte-level BPE text is mapped back through the GPT-2 byte
+    /// table; unused and undefined tokens render nothing.
+    private static func render(_ text: String, type: TokenType, spacesEscaped: Bool) -> [UInt8] {
+        switch type {
+        case .control, .unknown, .userDefined:
             return Array(text.utf8)
-        case (.normal, .sentencePiece):
-            return unescapeSpaces(Array(text.utf8))
-        case (.byte, _):
+        case .normal:
+            return spacesEscaped ? unescapeSpaces(Array(text.utf8)) : ByteUnicode.decode(text)
+        case .byte:
             let utf8 = Array(text.utf8)
             guard utf8.count == 6, utf8.starts(with: Array("<0x".utf8)), utf8[5] == UInt8(ascii: ">"),
                   let value = UInt8(String(decoding: utf8[3..<5], as: UTF8.self), radix: 16) else { return [] }
             return [value]
-        case (.normal, .bytePair):
-            return ByteUnicode.decode(text)
-        default:
+        case .unused, .undefined:
             return []
         }
     }

@@ -1,6 +1,7 @@
 /// The roles llama.cpp gives tokens by their text when the metadata does not name them:
 /// end of turn, end of message, the fill-in-the-middle tokens, and the set of tokens that end
-/// generation. Every token recognised this way is treated as a control token.
+/// generation. Every token recognised this way is treated as a control token, except that
+/// `</s>` is an ordinary word in vocabularies that also hold Gemma 4's or PLaMo's markers.
 struct SpecialTokenRoles {
     static let endOfTurnTexts = [
         "<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>", "<|end_of_text|>", "<EOT>",
@@ -27,17 +28,23 @@ struct SpecialTokenRoles {
         "<end_of_utterance>", "<eos>", "<turn|>", "<|tool_response>", "<｜end▁of▁sentence｜>", "[e~[",
     ]
 
+    /// End-of-generation tokens whose presence makes `</s>` an ordinary word (Gemma 4, PLaMo),
+    /// where other vocabularies would end generation at it.
+    static let plainEndOfSentenceMarkers = ["<|tool_response>", "<|plamo:eos|>"]
+
     let endOfTurn: Int?
     let endOfMessage: Int?
     let endOfGeneration: Set<Int>
     /// Tokens that must be control tokens whatever their declared type.
     let control: Set<Int>
+    /// Tokens that must be normal tokens whatever their declared type.
+    let normal: Set<Int>
 
     /// Finds the roles in `tokens`, preferring ids the metadata names (`metadataID` gives a
     /// key's id when present and inside the vocabulary).
     init(tokens: [String], eos: Int?, metadataID: (String) throws(TokenizerError) -> Int?) throws(TokenizerError) {
         let wanted = Set(Self.endOfTurnTexts + Self.endOfMessageTexts + Self.endOfGenerationTexts
-            + (Self.fillInMiddleTexts + Self.endingFillInMiddleTexts).flatMap(\.texts))
+            + (Self.fillInMiddleTexts + Self.endingFillInMiddleTexts).flatMap(\.texts) + Self.plainEndOfSentenceMarkers)
         var idForText: [String: Int] = [:]
         for (id, text) in tokens.enumerated() where wanted.contains(text) { idForText[text] = id }
 
@@ -62,7 +69,15 @@ struct SpecialTokenRoles {
             }
         }
         for id in [eos, endOfTurn, endOfMessage].compactMap({ $0 }) { ending.insert(id) }
+        var normal: Set<Int> = []
+        if let endOfSentence = idForText["</s>"], ending.contains(endOfSentence),
+           Self.plainEndOfSentenceMarkers.contains(where: { idForText[$0].map(ending.contains) == true }) {
+            ending.remove(endOfSentence)
+            control.remove(endOfSentence)
+            normal.insert(endOfSentence)
+        }
         self.endOfGeneration = ending
         self.control = control
+        self.normal = normal
     }
 }

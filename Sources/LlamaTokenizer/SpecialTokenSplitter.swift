@@ -3,7 +3,8 @@
 /// are taken left to right where they do not overlap text already taken by another.
 ///
 /// User-defined tokens are always split out; control and unknown tokens only when the caller
-/// asks for special-token parsing.
+/// asks for special-token parsing. After a token that strips to its right, the whitespace
+/// that follows it is dropped.
 struct SpecialTokenSplitter: Sendable {
     /// A piece of the input: a byte range to encode, or a special token.
     enum Fragment {
@@ -21,8 +22,12 @@ struct SpecialTokenSplitter: Sendable {
     private let candidates: [Candidate]
     /// Whether a byte starts some candidate's text.
     private let isFirstByte: [Bool]
+    /// Tokens after which whitespace is dropped.
+    private let rightStripped: Set<Int>
 
-    init(texts: [[UInt8]], types: [TokenType]) {
+    /// A splitter for the special tokens among `types`; `rightStripped` holds the tokens after
+    /// which whitespace is dropped.
+    init(texts: [[UInt8]], types: [TokenType], rightStripped: Set<Int> = []) {
         var candidates: [Candidate] = []
         for (id, type) in types.enumerated() where type.isSpecial && !texts[id].isEmpty {
             candidates.append(Candidate(id: id, text: texts[id], alwaysSplit: type == .userDefined))
@@ -32,6 +37,7 @@ struct SpecialTokenSplitter: Sendable {
         for candidate in candidates { isFirstByte[Int(candidate.text[0])] = true }
         self.candidates = candidates
         self.isFirstByte = isFirstByte
+        self.rightStripped = rightStripped
     }
 
     func split(_ bytes: UnsafeBufferPointer<UInt8>, parseSpecial: Bool) -> [Fragment] {
@@ -58,6 +64,12 @@ struct SpecialTokenSplitter: Sendable {
             if match.start > position { fragments.append(.text(position..<match.start)) }
             fragments.append(.token(match.id))
             position = match.start + match.length
+            if rightStripped.contains(match.id) {
+                // C's isspace: space, \t, \n, \v, \f, \r
+                while position < bytes.count && (bytes[position] == 0x20 || (0x09...0x0D).contains(bytes[position])) {
+                    position += 1
+                }
+            }
         }
         if position < bytes.count { fragments.append(.text(position..<bytes.count)) }
         return fragments

@@ -32,6 +32,10 @@ import Testing
             for renderSpecial in [false, true] {
                 for (token, encoded) in try #require(pieces[String(renderSpecial)]).enumerated() {
                     let expected = try #require(Data(base64Encoded: encoded))
+                    // Where a byte-level token's text has a character outside GPT-2's byte
+                    // alphabet (Command-R's `\u{200D}`...), llama.cpp writes `[UNK_BYTE_0x…]`;
+                    // LlamaTokenizer renders the character itself, on purpose.
+                    if expected.starts(with: Array("[UNK_BYTE_0x".utf8)) { continue }
                     if tokenizer.piece(for: token, renderSpecial: renderSpecial) != [UInt8](expected) {
                         mismatches += 1
                         if mismatches <= 5 { Issue.record("\(path): piece of \(token), renderSpecial \(renderSpecial)") }

@@ -7,7 +7,10 @@ import Testing
 /// llama.cpp's own tokenizer test vectors (`test-tokenizer-0`): every input must encode to
 /// exactly the expected ids (no BOS), and decode back to itself.
 @Suite struct VocabTestVectorTests {
-    static let vocabularies = ["ggml-vocab-llama-spm.gguf", "ggml-vocab-llama-bpe.gguf"]
+    static let vocabularies = [
+        "llama-spm", "llama-bpe", "phi-3", "qwen2", "deepseek-llm", "deepseek-coder", "command-r", "falcon",
+        "starcoder", "gpt-2", "mpt", "refact", "gemma-4",
+    ].map { "ggml-vocab-\($0).gguf" }
     /// Each vocabulary with its `.inp` and `.out` vector files.
     static let fixtures = vocabularies.flatMap { ["tokenizer/\($0)", "tokenizer/\($0).inp", "tokenizer/\($0).out"] }
 

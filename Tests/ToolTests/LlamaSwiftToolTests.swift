@@ -53,6 +53,21 @@ import Testing
         }
     }
 
+    /// A vocab-only file of another family (Qwen2's, which adds no BOS): a few of llama.cpp's
+    /// test vectors, one process each (mixed scripts and digits, whitespace and line breaks).
+    @Test(.fixtures(["tokenizer/ggml-vocab-qwen2.gguf", "tokenizer/ggml-vocab-qwen2.gguf.inp", "tokenizer/ggml-vocab-qwen2.gguf.out"]))
+    func tokenizeJSONMatchesQwen2Vectors() throws {
+        let vocab = try Fixtures.path("tokenizer/ggml-vocab-qwen2.gguf")
+        let inputs = try String(contentsOfFile: vocab + ".inp", encoding: .utf8).components(separatedBy: "\n__ggml_vocab_test__\n")
+        let outputs = try String(contentsOfFile: vocab + ".out", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        for index in [11, 32, 45] {
+            let result = try Tool.run("llama-swift", ["tokenize", "-m", vocab, "-p", inputs[index], "--json"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let ids = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [Int]
+            #expect(ids == outputs[index].split(separator: " ").compactMap { Int($0) }, "\(inputs[index].debugDescription)")
+        }
+    }
+
     @Test(.fixtures("tokenizer/ggml-vocab-llama-spm.gguf")) func tokenizeListsPiecesAndHonoursNoBOS() throws {
         let vocab = try Fixtures.path("tokenizer/ggml-vocab-llama-spm.gguf")
         let plain = try Tool.run("llama-swift", ["tokenize", "-m", vocab, "-p", "Hello world", "--json"])
