@@ -39,21 +39,30 @@ enum VectorMath {
 
     /// `gate = gelu(gate) * up`, GELU in its tanh form, eight lanes at a time:
     /// `0.5·g·(1 + tanh(z))` with `z = √(2/π)·(g + 0.044715·g³)`, computed as `g / (1 + e^(−2z))`
-    /// (the same value: `(1 + tanh z) / 2` is the logistic function of `2z`).
+    /// (the same value: `(1 + tanh z) / 2` is the logistic function of `2z`). As llama.cpp's CPU
+    /// does (it reads GELU from a table of half-precision values), the input and GELU's value are
+    /// rounded to half precision for |g| < 10; above, GELU is `g`, below −10 it is 0.
     static func geglu(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, count: Int) {
-        let c = Float(2 * (2 / Double.pi).squareRoot()), cubic: Float = 0.044715
+        let c = splat(Float(2 * (2 / Double.pi).squareRoot())), cubic = splat(0.044715)
+        @inline(__always)
+        func gelu(_ g: SIMD8<Float>) -> SIMD8<Float> {
+            let h = halfRounded(g)
+            let z = c * multiplyAdd(cubic * h * h, h, h)
+            let value = halfRounded(h / (1 + exp(-z)))
+            return value.replacing(with: g, where: g .>= splat(10)).replacing(with: 0, where: g .<= splat(-10))
+        }
         var i = 0
         while i + 8 <= count {
             let g = UnsafeRawPointer(gate + i).loadUnaligned(as: SIMD8<Float>.self)
             let u = UnsafeRawPointer(up + i).loadUnaligned(as: SIMD8<Float>.self)
-            let z = splat(c) * multiplyAdd(splat(cubic) * g * g, g, g)
-            UnsafeMutableRawPointer(gate + i).storeBytes(of: g / (1 + exp(-z)) * u, as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(gate + i).storeBytes(of: gelu(g) * u, as: SIMD8<Float>.self)
             i += 8
         }
-        while i < count {
-            let g = gate[i], z = c * (g + cubic * g * g * g)
-            gate[i] = g / (1 + Foundation.exp(-z)) * up[i]
-            i += 1
+        if i < count {
+            var g = SIMD8<Float>()
+            for j in i..<count { g[j - i] = gate[j] }
+            let value = gelu(g)
+            for j in i..<count { gate[j] = value[j - i] * up[j] }
         }
     }
 
@@ -150,17 +159,7 @@ enum VectorMath {
     /// significant bits, which Veltkamp's split `t = 8193x, x' = t − (t − x)` rounds to; below
     /// 2⁻¹⁴ halves are multiples of 2⁻²⁴, which adding and removing 0.75 rounds to.
     static func roundToHalfPrecision(_ x: UnsafeMutablePointer<Float>, count: Int) {
-        @inline(__always)
-        func rounded(_ v: SIMD8<Float>) -> SIMD8<Float> {
-            let t = v * splat(8193)
-            let normal = t - (t - v)
-            let tiny = (v + splat(0.75)) - splat(0.75)
-            // All ones where |v| < 2⁻¹⁴ (0x3880_0000): the magnitude's bits minus those of 2⁻¹⁴ go negative.
-            let magnitude = unsafeBitCast(v, to: SIMD8<Int32>.self) & SIMD8(repeating: 0x7FFF_FFFF)
-            let isTiny = (magnitude &- SIMD8(repeating: 0x3880_0000)) &>> SIMD8(repeating: 31)
-            let bits = unsafeBitCast(normal, to: SIMD8<Int32>.self) & ~isTiny | unsafeBitCast(tiny, to: SIMD8<Int32>.self) & isTiny
-            return unsafeBitCast(bits, to: SIMD8<Float>.self)
-        }
+        let rounded = halfRounded
         var i = 0
         while i + 8 <= count {
             let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -173,6 +172,19 @@ enum VectorMath {
             let r = rounded(v)
             for j in i..<count { x[j] = r[j - i] }
         }
+    }
+
+    /// Each lane rounded to the nearest half-precision value, as ``roundToHalfPrecision(_:count:)``.
+    @inline(__always)
+    static func halfRounded(_ v: SIMD8<Float>) -> SIMD8<Float> {
+        let t = v * splat(8193)
+        let normal = t - (t - v)
+        let tiny = (v + splat(0.75)) - splat(0.75)
+        // All ones where |v| < 2⁻¹⁴ (0x3880_0000): the magnitude's bits minus those of 2⁻¹⁴ go negative.
+        let magnitude = unsafeBitCast(v, to: SIMD8<Int32>.self) & SIMD8(repeating: 0x7FFF_FFFF)
+        let isTiny = (magnitude &- SIMD8(repeating: 0x3880_0000)) &>> SIMD8(repeating: 31)
+        let bits = unsafeBitCast(normal, to: SIMD8<Int32>.self) & ~isTiny | unsafeBitCast(tiny, to: SIMD8<Int32>.self) & isTiny
+        return unsafeBitCast(bits, to: SIMD8<Float>.self)
     }
 
     /// The dot product of two vectors, eight lanes at a time (the compiler does not reorder a

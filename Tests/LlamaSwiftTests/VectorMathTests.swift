@@ -3,7 +3,8 @@ import LlamaKernels
 @testable import LlamaSwift
 import Testing
 
-/// The vectorised exponential behind softmax and SwiGLU, against the C library's.
+/// The vectorised exponential behind softmax, SwiGLU and GEGLU against the C library's, and the
+/// gates and soft cap built on it against their formulas.
 @Suite struct VectorMathTests {
     @Test func vectorExpIsWithinAFewUlpsOfTheLibraryExp() {
         var worst: Float = 0
@@ -58,5 +59,34 @@ import Testing
         x.withUnsafeMutableBufferPointer { VectorMath.roundToHalfPrecision($0.baseAddress!, count: $0.count) }
         let differing = (0..<x.count).filter { x[$0] != expected[$0] }
         #expect(differing.isEmpty, "\(differing.count) differ, first \(differing.first.map { "\(x[$0]) vs \(expected[$0])" } ?? "")")
+    }
+
+    /// GEGLU: GELU's tanh form at the input rounded to half precision, its value rounded again
+    /// (llama.cpp's table), `g` itself from 10 up and 0 from −10 down; odd lengths too.
+    @Test func gegluMatchesTheHalfPrecisionTable() {
+        let gates: [Float] = stride(from: Float(-12), through: 12, by: 0.0371).map { $0 } + [0, 1e-6, -1e-6]
+        let ups = gates.indices.map { Float(($0 % 7) - 3) * 0.37 + 0.11 }
+        var out = gates
+        out.withUnsafeMutableBufferPointer { o in
+            ups.withUnsafeBufferPointer { VectorMath.geglu(o.baseAddress!, $0.baseAddress!, count: gates.count) }
+        }
+        for (i, g) in gates.enumerated() {
+            let expected: Float
+            if g >= 10 { expected = g * ups[i] } else if g <= -10 { expected = 0 } else {
+                let h = Double(Float(Float16(g)))
+                let gelu = 0.5 * h * (1 + tanh((2 / Double.pi).squareRoot() * (h + 0.044715 * h * h * h)))
+                expected = Float(Float16(Float(gelu))) * ups[i]
+            }
+            #expect(abs(out[i] - expected) <= 1e-3 * max(1, abs(expected)), "g \(g): \(out[i]) vs \(expected)")
+        }
+    }
+
+    @Test func softCapIsCapTimesTanh() {
+        let xs: [Float] = stride(from: Float(-40), through: 40, by: 0.173).map { $0 }
+        var out = xs
+        out.withUnsafeMutableBufferPointer { VectorMath.softCap($0.baseAddress!, cap: 6, count: xs.count) }
+        for (x, y) in zip(xs, out) {
+            #expect(abs(Double(y) - 6 * tanh(Double(x) / 6)) <= 2e-6 * 6, "x \(x)")
+        }
     }
 }
