@@ -73,8 +73,8 @@ import Testing
     /// The shared body. stories260K: logits within 0.02 of llama.cpp's at every position and
     /// the same greedy text. The others, teacher-forced over the prompt and llama.cpp's greedy
     /// continuation: argmax agreement at 90% of positions or more and llama.cpp's top-1 in our
-    /// top 3, either counting a near-tie (llama.cpp's top-1 within 0.05 of ours, 0.15 on Vulkan)
-    /// as agreeing, last prompt row's cosine at least 0.998, and (tiny fixtures) the greedy
+    /// top 3, either counting a near-tie (llama.cpp's top-1 within 0.05 of ours in either row,
+    /// 0.15 on Vulkan) as agreeing, last prompt row's cosine at least 0.998, and (tiny fixtures) the greedy
     /// continuation llama.cpp's until its first near-tie. A backend without kernels for one of
     /// the file's types must refuse it at load, naming the tensor.
     func check(_ fixture: String, _ name: String, on backend: ComputeBackend, cacheType: KVCacheType = .f16) async throws {
@@ -118,7 +118,14 @@ import Testing
             var agreeing = 0
             for (position, (row, top10)) in zip(rows, c.sequenceTop10).enumerated() {
                 let ours = argmax(row)
-                let nearTie = row[ours] - row[top10[0]] <= tie
+                // A near-tie in either row: llama.cpp's top-1 within `tie` of ours in our logits,
+                // or our top-1 within `tie` of llama.cpp's in its logits (a flat reference row:
+                // tiny-gemma3-Q4_K_M's position 14 has five tokens within 0.037).
+                let theirs = c.sequenceTop10Logits?[position]
+                let flatReference = theirs.map { values in
+                    top10.firstIndex(of: ours).map { values[0] - values[$0] <= tie } ?? false
+                } ?? false
+                let nearTie = row[ours] - row[top10[0]] <= tie || flatReference
                 // A near-tie agrees too: random weights make flat rows, and 8-bit keys and
                 // values (the Q8_0 cache) move logits by a few hundredths.
                 if ours == top10[0] || nearTie { agreeing += 1 }
