@@ -8,19 +8,11 @@ import Testing
 @Suite(.serialized) struct ConstrainedGenerationTests {
     static let model = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
+    /// The text SmolLM2 answers `prompt` with under `constraint`.
     func generate(
         _ prompt: String, _ constraint: OutputConstraint, seed: UInt64, temperature: Float = 1, maxTokens: Int = 160
     ) async throws -> String {
-        let model = try LlamaModel(path: try Fixtures.path(Self.model), threads: 2)
-        let session = try model.makeSession(contextSize: 512)
-        var parameters = GenerationParameters()
-        parameters.temperature = temperature
-        parameters.seed = seed
-        parameters.maxTokens = maxTokens
-        parameters.constraint = constraint
-        var text = ""
-        for try await piece in session.chat(messages: [.user(prompt)], parameters: parameters) { text += piece }
-        return text
+        try await generateCounting(prompt, constraint, seed: seed, temperature: temperature, maxTokens: maxTokens).0
     }
 
     /// The text, and whether generation ended before `maxTokens`.
