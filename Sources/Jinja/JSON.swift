@@ -32,6 +32,17 @@ extension Renderer {
     }
 }
 
+extension Value {
+    /// The value as Python's `json.dumps` writes it by default (`", "` and `": "` separators,
+    /// non-ASCII kept), or `nil` for a value JSON cannot hold (a macro, say).
+    public var jsonText: String? {
+        var writer = JSONWriter(
+            ensureASCII: false, indent: nil, itemSeparator: ", ", keySeparator: ": ", sortKeys: false, limit: .max)
+        do { try writer.write(self, level: 0) } catch { return nil }
+        return writer.out
+    }
+}
+
 /// Writes a value as Python's `json.dumps` does with the given options.
 private struct JSONWriter {
     let ensureASCII: Bool

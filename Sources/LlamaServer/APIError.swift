@@ -106,11 +106,14 @@ extension Encodable {
 
 extension APIError {
     /// 400 for a body that is not valid JSON or has a field of the wrong type, naming the field.
+    /// A coding path as a field name: `messages[0].content`; `nil` for the body itself.
+    static func field(_ codingPath: [any CodingKey]) -> String? {
+        let keys = codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+        return keys.isEmpty ? nil : keys.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+    }
+
     static func decoding(_ error: DecodingError) -> APIError {
-        func path(_ context: DecodingError.Context) -> String? {
-            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
-            return keys.isEmpty ? nil : keys.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
-        }
+        func path(_ context: DecodingError.Context) -> String? { field(context.codingPath) }
         switch error {
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
             let field = path(context)

@@ -23,27 +23,42 @@ public protocol CompletionEngine: Sendable {
         _ prompt: CompletionPrompt, parameters: CompletionParameters,
         onText: @Sendable (String) async throws -> Void
     ) async throws -> CompletionOutcome
+    /// How the model writes tool calls, which decides the grammar of a forced call.
+    var toolCallFormat: ToolCallFormat { get }
+}
+
+extension CompletionEngine {
+    /// The generic JSON format, for engines that do not know their model's.
+    public var toolCallFormat: ToolCallFormat { .generic }
 }
 
 /// The input of one request: plain text to continue, or a chat to answer.
 public enum CompletionPrompt: Sendable, Equatable {
     /// `POST /v1/completions`: text continued as is (BOS added as the model asks).
     case text(String)
-    /// `POST /v1/chat/completions`: messages rendered with the model's chat template.
-    case chat([ChatTurn])
+    /// `POST /v1/chat/completions`: messages rendered with the model's chat template, with the
+    /// tools the model may call (none when the request has none or `tool_choice` is `none`).
+    case chat([ChatTurn], tools: [ToolDefinition] = [])
 }
 
 /// One message of a chat.
 public struct ChatTurn: Sendable, Equatable {
-    /// `system`, `user` or `assistant`.
+    /// `system`, `user`, `assistant` or `tool`.
     public var role: String
     /// The message text.
     public var content: String
+    /// The tools an assistant message called.
+    public var toolCalls: [ToolCall]
+    /// In a `tool` message, the id of the call whose result it holds.
+    public var toolCallID: String?
 
-    /// A message from `role` saying `content`.
-    public init(role: String, content: String) {
+    /// A message from `role` saying `content`, with the calls an assistant made or the id of
+    /// the call a tool message answers.
+    public init(role: String, content: String, toolCalls: [ToolCall] = [], toolCallID: String? = nil) {
         self.role = role
         self.content = content
+        self.toolCalls = toolCalls
+        self.toolCallID = toolCallID
     }
 }
 
@@ -90,4 +105,6 @@ public enum FinishReason: String, Sendable, Equatable, Codable {
     case stop
     /// `max_tokens` reached or the context full.
     case length
+    /// The reply is tool calls.
+    case toolCalls = "tool_calls"
 }

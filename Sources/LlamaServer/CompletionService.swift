@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LlamaSwift
 import Logging
 
 /// The OpenAI endpoints over one ``CompletionEngine``.
@@ -33,24 +34,73 @@ struct CompletionService: Sendable {
     /// `POST /v1/completions`.
     func completions(_ request: Request) async throws -> Response {
         let body: CompletionRequest = try await decode(request)
+        let parameters = try body.sampling.parameters(maxTokensLimit: maxTokensLimit)
         return try await serve(
-            .completions, model: body.model, prompt: .text(body.prompt.text), sampling: body.sampling)
+            .completions, model: body.model, prompt: .text(body.prompt.text), parameters: parameters, sampling: body.sampling)
     }
 
     /// `POST /v1/chat/completions`.
     func chatCompletions(_ request: Request) async throws -> Response {
         let body: ChatCompletionRequest = try await decode(request)
         guard !body.messages.isEmpty else { throw APIError.invalidRequest("messages must not be empty", param: "messages") }
-        let turns = body.messages.map { ChatTurn(role: $0.role, content: $0.content) }
-        return try await serve(.chat, model: body.model, prompt: .chat(turns), sampling: body.sampling)
+        let turns = body.messages.map { message in
+            ChatTurn(
+                role: message.role, content: message.content,
+                toolCalls: (message.toolCalls ?? []).map { ToolCall(id: $0.id, name: $0.function.name, arguments: $0.function.arguments) },
+                toolCallID: message.toolCallID)
+        }
+        var parameters = try body.sampling.parameters(maxTokensLimit: maxTokensLimit)
+        let tools = try Self.tools(body.tools ?? [])
+        let choice = body.toolChoice?.choice ?? .auto
+        do {
+            if let forced = try engine.toolCallFormat.constraint(tools: tools, choice: choice) {
+                guard parameters.constraint == nil else {
+                    throw APIError.invalidRequest(
+                        "A required or named tool_choice cannot be combined with response_format or grammar", param: "tool_choice")
+                }
+                parameters.constraint = forced
+            }
+        } catch let error as LlamaError {
+            guard case .invalidParameter(let name, _, let reason) = error else { throw APIError.invalidRequest(error.description) }
+            throw APIError.invalidRequest(reason, param: name)
+        }
+        let shown = choice == .none ? [] : tools
+        return try await serve(
+            .chat, model: body.model, prompt: .chat(turns, tools: shown), parameters: parameters, sampling: body.sampling,
+            toolCalls: shown.isEmpty ? nil : ToolCallParser(tools: shown))
     }
 
-    /// Checks a request, waits for a slot and answers it whole or as server-sent events.
+    /// The library's tools for a request's `tools`, checked: functions only, with names OpenAI
+    /// allows (letters, digits, `_` and `-`, at most 64), each once.
+    static func tools(_ fields: [ToolField]) throws(APIError) -> [ToolDefinition] {
+        var tools: [ToolDefinition] = []
+        for (index, field) in fields.enumerated() {
+            guard field.type == "function" else {
+                throw .invalidRequest("Unsupported tool type '\(field.type)': use function", param: "tools[\(index)].type")
+            }
+            let name = field.function.name
+            let allowed = name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "_" || $0 == "-") }
+            guard !name.isEmpty, name.count <= 64, allowed else {
+                throw .invalidRequest(
+                    "Tool name '\(name)' must be 1 to 64 letters, digits, underscores or dashes", param: "tools[\(index)].function.name")
+            }
+            guard !tools.contains(where: { $0.name == name }) else {
+                throw .invalidRequest("Tool name '\(name)' is given twice", param: "tools[\(index)].function.name")
+            }
+            tools.append(ToolDefinition(
+                name: name, description: field.function.description ?? "",
+                parameters: field.function.parameters?.text ?? #"{"type":"object","properties":{}}"#))
+        }
+        return tools
+    }
+
+    /// Checks a request, waits for a slot and answers it whole or as server-sent events; with
+    /// `toolCalls`, the reply's tool calls are parsed out of its text.
     private func serve(
-        _ endpoint: Endpoint, model: String?, prompt: CompletionPrompt, sampling: SamplingFields
+        _ endpoint: Endpoint, model: String?, prompt: CompletionPrompt, parameters: CompletionParameters, sampling: SamplingFields,
+        toolCalls: ToolCallParser? = nil
     ) async throws -> Response {
         if let model, model != engine.modelName { throw APIError.modelNotFound(model) }
-        let parameters = try sampling.parameters(maxTokensLimit: maxTokensLimit)
         let promptTokens = try engine.promptTokenCount(prompt)
         guard promptTokens > 0 else { throw APIError.invalidRequest("The prompt is empty", param: "prompt") }
         guard promptTokens < engine.contextSize else {
@@ -65,22 +115,30 @@ struct CompletionService: Sendable {
             created: Int(Date().timeIntervalSince1970), model: engine.modelName, promptTokens: promptTokens)
         let events = engine.events(for: prompt, parameters: parameters)
         if sampling.stream == true {
-            return stream(events, reply: reply, includeUsage: sampling.streamOptions?.includeUsage == true, lease: lease)
+            return stream(
+                events, reply: reply, includeUsage: sampling.streamOptions?.includeUsage == true, toolCalls: toolCalls, lease: lease)
         }
-        let response = try await whole(events, reply: reply)
+        let response = try await whole(events, reply: reply, toolCalls: toolCalls)
         // The slot is held until the answer is complete.
         withExtendedLifetime(lease) {}
         return response
     }
 
-    /// The answer of a request that does not stream: all of the text, then usage.
-    private func whole(_ events: AsyncThrowingStream<GenerationEvent, any Error>, reply: Reply) async throws -> Response {
+    /// The answer of a request that does not stream: all of the text (or its tool calls), then usage.
+    private func whole(
+        _ events: AsyncThrowingStream<GenerationEvent, any Error>, reply: Reply, toolCalls: ToolCallParser?
+    ) async throws -> Response {
         var text = ""
         do {
             for try await event in events {
                 switch event {
                 case .text(let piece): text += piece
-                case .finished(let outcome): return try json(reply.whole(text: text, outcome: outcome))
+                case .finished(var outcome):
+                    guard let parsed = toolCalls?.parse(text), !parsed.toolCalls.isEmpty else {
+                        return try json(reply.whole(text: text, outcome: outcome))
+                    }
+                    outcome.finishReason = .toolCalls
+                    return try json(reply.whole(text: parsed.content, toolCalls: parsed.toolCalls, outcome: outcome))
                 }
             }
         } catch {
@@ -89,15 +147,19 @@ struct CompletionService: Sendable {
         throw APIError.internalError("the generation ended without an outcome")
     }
 
-    /// The response that streams `events` as `data: {...}` lines and ends with `data: [DONE]`.
+    /// The response that streams `events` as `data: {...}` lines and ends with `data: [DONE]`;
+    /// with `toolCalls`, text that may begin a call is held back and the calls come as one
+    /// delta at the end.
     private func stream(
-        _ events: AsyncThrowingStream<GenerationEvent, any Error>, reply: Reply, includeUsage: Bool, lease: SlotLease
+        _ events: AsyncThrowingStream<GenerationEvent, any Error>, reply: Reply, includeUsage: Bool, toolCalls: ToolCallParser?,
+        lease: SlotLease
     ) -> Response {
         let logger = logger
         let body = ResponseBody { writer in
             if reply.endpoint == .chat {
                 try await writer.write(ServerSentEvents.event(reply.chunk(text: nil, finishReason: nil)))
             }
+            var split = toolCalls.map { ToolCallStream(parser: $0) }
             var iterator = events.makeAsyncIterator()
             while true {
                 // A failing write (the client went away) ends the body and, by dropping the
@@ -113,8 +175,18 @@ struct CompletionService: Sendable {
                 guard let event else { break }
                 switch event {
                 case .text(let piece):
-                    try await writer.write(ServerSentEvents.event(reply.chunk(text: piece, finishReason: nil)))
-                case .finished(let outcome):
+                    let shown = split?.append(piece) ?? piece
+                    if !shown.isEmpty { try await writer.write(ServerSentEvents.event(reply.chunk(text: shown, finishReason: nil))) }
+                case .finished(var outcome):
+                    if let end = split?.finish() {
+                        if !end.content.isEmpty {
+                            try await writer.write(ServerSentEvents.event(reply.chunk(text: end.content, finishReason: nil)))
+                        }
+                        if !end.toolCalls.isEmpty {
+                            try await writer.write(ServerSentEvents.event(reply.toolCallChunk(end.toolCalls)))
+                            outcome.finishReason = .toolCalls
+                        }
+                    }
                     try await writer.write(ServerSentEvents.event(reply.chunk(text: nil, finishReason: outcome.finishReason)))
                     if includeUsage { try await writer.write(ServerSentEvents.event(reply.usageChunk(outcome))) }
                 }

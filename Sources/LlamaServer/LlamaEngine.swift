@@ -42,13 +42,13 @@ public final class LlamaEngine: CompletionEngine {
         switch prompt {
         case .text(let text):
             return model.tokenize(text, addSpecial: true, parseSpecial: false).count
-        case .chat(let turns):
+        case .chat(let turns, let tools):
             guard let template = chatTemplate else {
                 throw APIError.invalidRequest("The model \(modelName) has no chat template; use /v1/completions", param: "messages")
             }
             let rendered: String
             do {
-                rendered = try template.render(try Self.messages(turns), addGenerationPrompt: true, variables: [:])
+                rendered = try template.render(try Self.messages(turns), tools: tools, addGenerationPrompt: true, variables: [:])
             } catch let error as ChatTemplateError {
                 throw APIError.invalidRequest(error.description, param: "messages", code: "chat_template_error")
             }
@@ -65,7 +65,10 @@ public final class LlamaEngine: CompletionEngine {
         defer { giveBack(session) }
         let stream = switch prompt {
         case .text(let text): session.generate(prompt: text, parameters: Self.generationParameters(parameters))
-        case .chat(let turns): session.chat(messages: try Self.messages(turns), parameters: Self.generationParameters(parameters), template: chatTemplate)
+        case .chat(let turns, let tools):
+            session.chatText(
+                messages: try Self.messages(turns), tools: tools, parameters: Self.generationParameters(parameters),
+                template: chatTemplate, variables: [:])
         }
         do {
             for try await piece in stream { try await onText(piece) }
@@ -92,16 +95,20 @@ public final class LlamaEngine: CompletionEngine {
         return parameters
     }
 
-    /// The chat turns as library messages; roles other than system, user and assistant are refused.
+    /// The chat turns as library messages; OpenAI's `developer` role is `system`, and roles
+    /// other than system, user, assistant and tool are refused.
     static func messages(_ turns: [ChatTurn]) throws -> [ChatMessage] {
         try turns.enumerated().map { index, turn in
-            guard let role = ChatMessage.Role(rawValue: turn.role) else {
+            guard let role = turn.role == "developer" ? .system : ChatMessage.Role(rawValue: turn.role) else {
                 throw APIError.invalidRequest(
-                    "Unsupported role '\(turn.role)': use system, user or assistant", param: "messages[\(index)].role")
+                    "Unsupported role '\(turn.role)': use system, developer, user, assistant or tool", param: "messages[\(index)].role")
             }
-            return ChatMessage(role: role, content: turn.content)
+            return ChatMessage(role: role, content: turn.content, toolCalls: turn.toolCalls, toolCallID: turn.toolCallID)
         }
     }
+
+    /// The format of the chat template's tool calls.
+    public var toolCallFormat: ToolCallFormat { ToolCallFormat(template: chatTemplate) }
 
     private func takeSession() throws -> LlamaSession {
         if let session = idle.withLock({ $0.popLast() }) { return session }

@@ -1,3 +1,5 @@
+import LlamaSwift
+
 /// `usage` of a response: token counts.
 struct Usage: Codable, Sendable, Equatable {
     var promptTokens: Int
@@ -43,9 +45,40 @@ struct CompletionResponse: Encodable, Sendable {
 
 /// A `chat.completion` object, or with `delta`s a `chat.completion.chunk`.
 struct ChatCompletionResponse: Encodable, Sendable {
+    /// A message, or a chunk's delta. A whole message with tool calls has `content` null.
     struct Message: Encodable, Sendable {
         var role: String?
         var content: String?
+        var toolCalls: [ToolCallEntry]?
+
+        enum CodingKeys: String, CodingKey { case role, content, toolCalls = "tool_calls" }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(role, forKey: .role)
+            if let content { try container.encode(content, forKey: .content) }
+            else if role != nil && toolCalls != nil { try container.encodeNil(forKey: .content) }
+            try container.encodeIfPresent(toolCalls, forKey: .toolCalls)
+        }
+    }
+
+    /// An entry of `tool_calls`; in a chunk's delta it carries its `index`.
+    struct ToolCallEntry: Encodable, Sendable {
+        struct Function: Encodable, Sendable {
+            var name: String
+            var arguments: String
+        }
+
+        var index: Int?
+        var id: String
+        var type = "function"
+        var function: Function
+
+        init(_ call: ToolCall, index: Int?) {
+            self.index = index
+            id = call.id
+            function = Function(name: call.name, arguments: call.arguments)
+        }
     }
 
     struct Choice: Encodable, Sendable {

@@ -100,7 +100,19 @@ public final class BatchedDecoder: @unchecked Sendable {
     /// - Throws: ``LlamaError`` for bad parameters, more prompts than sequences, or a prompt that
     ///   does not fit the context.
     public func generate(prompts: [String], parameters: GenerationParameters) throws(LlamaError) -> [String] {
-        try parameters.validate()
+        try generate(prompts: prompts, parameters: prompts.map { _ in parameters })
+    }
+
+    /// ``generate(prompts:parameters:)`` with parameters of each sequence's own: prompt `i` is
+    /// sampled with `parameters[i]` (its seed, constraint, limits and stop strings).
+    ///
+    /// - Throws: ``LlamaError`` as ``generate(prompts:parameters:)``, and
+    ///   ``LlamaError/invalidParameter(name:value:reason:)`` when the counts differ.
+    public func generate(prompts: [String], parameters: [GenerationParameters]) throws(LlamaError) -> [String] {
+        guard parameters.count == prompts.count else {
+            throw .invalidParameter(name: "parameters", value: "\(parameters.count)", reason: "one per prompt (\(prompts.count)) is needed")
+        }
+        for p in parameters { try p.validate() }
         guard prompts.count <= caches.count else {
             throw .invalidParameter(name: "prompts", value: "\(prompts.count)", reason: "more than the \(caches.count) sequences")
         }
@@ -111,18 +123,19 @@ public final class BatchedDecoder: @unchecked Sendable {
             throw .contextOverflow(tokens: prompt.count, contextSize: contextSize)
         }
         var logits = try append(tokens.enumerated().map { ($0, $1) })
-        let samplers = prompts.map { _ in Sampler(parameters: parameters, vocabularySize: vocabulary) }
-        var constraints = try prompts.map { _ throws(LlamaError) in
-            try parameters.constraint.map { (c) throws(LlamaError) in try ConstrainedSampling(c, vocabulary: model.grammarVocabulary) }
+        let samplers = parameters.map { Sampler(parameters: $0, vocabularySize: vocabulary) }
+        var constraints = try parameters.map { (p) throws(LlamaError) in
+            try p.constraint.map { (c) throws(LlamaError) in try ConstrainedSampling(c, vocabulary: model.grammarVocabulary) }
         }
         var decoders = prompts.map { _ in StreamingDecoder(tokenizer: model.tokenizer) }
-        var stops = prompts.map { _ in StopSequenceMatcher(stops: parameters.stop) }
+        var stops = parameters.map { StopSequenceMatcher(stops: $0.stop) }
         var texts = prompts.map { _ in "" }
         var generated = prompts.map { _ in 0 }
-        var active = parameters.maxTokens == 0 ? [] : Array(prompts.indices)
+        var active = prompts.indices.filter { parameters[$0].maxTokens != 0 }
         while !active.isEmpty {
             var next: [(sequence: Int, tokens: [Int])] = []
             for (row, i) in active.enumerated() {
+                for processor in parameters[i].logitsProcessors { processor.process(&logits[row], tokens: histories[i][...]) }
                 try constraints[i]?.mask(&logits[row])
                 let token = samplers[i].sample(logits: &logits[row], history: histories[i][...])
                 if model.tokenizer.isEndOfGeneration(Int(token)) { continue }
@@ -135,7 +148,7 @@ public final class BatchedDecoder: @unchecked Sendable {
                     decoders[i] = StreamingDecoder(tokenizer: model.tokenizer)
                     continue
                 }
-                let done = complete || generated[i] == parameters.maxTokens || histories[i].count == contextSize
+                let done = complete || generated[i] == parameters[i].maxTokens || histories[i].count == contextSize
                 if !done { next.append((i, [Int(token)])) }
             }
             // A sequence that ends gives what its decoder and stop matcher still hold (nothing

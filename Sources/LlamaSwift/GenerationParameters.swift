@@ -2,7 +2,8 @@
 ///
 /// The defaults follow llama.cpp's. Sampling applies, in order: the repetition, frequency and
 /// presence penalties, top-k, top-p, min-p, then temperature, and draws from what is left with a
-/// generator seeded by ``seed``; a ``constraint`` first masks the tokens its grammar forbids. A temperature of 0 picks the most likely token (greedy).
+/// generator seeded by ``seed``; first the ``logitsProcessors`` run and a ``constraint`` masks
+/// the tokens its grammar forbids. A temperature of 0 picks the most likely token (greedy).
 public struct GenerationParameters: Sendable, Equatable {
     /// Divides the logits before drawing; 0 means greedy decoding (`--temp`).
     public var temperature: Float = 0.8
@@ -29,6 +30,9 @@ public struct GenerationParameters: Sendable, Equatable {
     /// What the generated text must be (a grammar, a JSON Schema, any JSON object); `nil` leaves
     /// it free (`--grammar`, `--json-schema`).
     public var constraint: OutputConstraint? = nil
+    /// The caller's own logits steps, run in order before each token is drawn (before the
+    /// constraint's mask).
+    public var logitsProcessors: [LogitsProcessor] = []
 
     /// Parameters with llama.cpp's defaults.
     public init() {}

@@ -80,12 +80,24 @@ public actor LlamaSession {
         messages: [ChatMessage], parameters: GenerationParameters = GenerationParameters(),
         template: ChatTemplate? = nil, variables: [String: Value] = [:]
     ) -> AsyncThrowingStream<String, Error> {
+        chatText(messages: messages, tools: [], parameters: parameters, template: template, variables: variables)
+    }
+
+    /// ``chat(messages:parameters:template:variables:)`` with `tools` rendered into the prompt
+    /// (see ``LlamaTokenizer/ChatTemplate/render(_:tools:addGenerationPrompt:variables:)``),
+    /// streaming the reply's raw text, calls included: for callers that read the calls
+    /// themselves (``ToolCallStream``). ``chat(messages:tools:toolChoice:parameters:template:variables:)``
+    /// parses them.
+    public nonisolated func chatText(
+        messages: [ChatMessage], tools: [ToolDefinition], parameters: GenerationParameters,
+        template: ChatTemplate?, variables: [String: Value]
+    ) -> AsyncThrowingStream<String, Error> {
         guard let template = template ?? model.chatTemplate else {
             return AsyncThrowingStream { $0.finish(throwing: LlamaError.missingMetadata(key: "tokenizer.chat_template")) }
         }
         let prompt: String
         do {
-            prompt = try template.render(messages, addGenerationPrompt: true, variables: variables)
+            prompt = try template.render(messages, tools: tools, addGenerationPrompt: true, variables: variables)
         } catch {
             return AsyncThrowingStream { $0.finish(throwing: LlamaError.chatTemplateFailed(error.description)) }
         }
@@ -171,6 +183,7 @@ public actor LlamaSession {
         defer { statistics.generationSeconds = (clock.now - generationStart) / .seconds(1) }
         while parameters.maxTokens < 0 || statistics.generatedTokens < parameters.maxTokens {
             if Task.isCancelled { return }
+            for processor in parameters.logitsProcessors { processor.process(&logits, tokens: history[...]) }
             try constrained?.mask(&logits)
             let token = sampler.sample(logits: &logits, history: history[...])
             if model.tokenizer.isEndOfGeneration(Int(token)) { break }

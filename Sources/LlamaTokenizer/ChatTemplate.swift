@@ -112,10 +112,27 @@ public struct ChatTemplate: Sendable, Equatable {
     /// `date_string`...). Throws ``ChatTemplateError/template(_:)``: with
     /// ``JinjaError/raised(_:)`` carrying the template's message when it calls
     /// `raise_exception` (roles not alternating, say), or another error where jinja2 would raise.
-    public func render(_ messages: [ChatMessage], addGenerationPrompt: Bool, variables: [String: Value]) throws(ChatTemplateError) -> String {
-        let values: [Value] = messages.map { ["role": .string($0.role.rawValue), "content": .string($0.content)] }
-        return try render(messages: .array(values), addGenerationPrompt: addGenerationPrompt, variables: variables)
+    ///
+    /// Non-empty `tools` are passed as `tools` (each as ``ToolDefinition/templateValue``); a
+    /// message's tool calls and call id as ``ChatMessage/templateValue`` has them. A template
+    /// that does not read `tools` gets them in the system message instead, with
+    /// ``ToolInstructions`` asking for calls as `{"name": ..., "arguments": {...}}`, and a
+    /// template that does not read `tool_calls` gets an assistant's calls as its text, in that form.
+    public func render(
+        _ messages: [ChatMessage], tools: [ToolDefinition] = [], addGenerationPrompt: Bool, variables: [String: Value]
+    ) throws(ChatTemplateError) -> String {
+        var variables = variables
+        var messages = source.contains("tool_calls") ? messages : ToolInstructions.callsAsText(messages)
+        if !tools.isEmpty {
+            variables["tools"] = .array(tools.map(\.templateValue))
+            if !readsTools { messages = ToolInstructions.messages(messages, describing: tools) }
+        }
+        return try render(messages: .array(messages.map(\.templateValue)), addGenerationPrompt: addGenerationPrompt, variables: variables)
     }
+
+    /// Whether the template reads a `tools` variable, so that tools given to a render reach the
+    /// model through it.
+    public var readsTools: Bool { source.contains("tools") }
 
     /// The prompt text for `messages` given as template values, as an OpenAI `messages` array
     /// reads with ``Value/init(json:)``: content as a string or a list of typed parts,

@@ -137,4 +137,10 @@ extension Trait where Self == ConditionTrait {
     public static func pythonWithGGUF(sourceLocation: SourceLocation = #_sourceLocation) -> Self {
         .requires(Python.hasGGUF, Python.missingGGUF, sourceLocation: sourceLocation)
     }
+
+    /// Runs the test when `python3` can import `modules`, and always in CI, where the test's
+    /// ``Python/require(_:)`` then fails it.
+    public static func python(_ modules: String..., sourceLocation: SourceLocation = #_sourceLocation) -> Self {
+        .requires(Python.has(modules), Python.missing(modules), sourceLocation: sourceLocation)
+    }
 }

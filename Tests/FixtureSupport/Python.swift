@@ -19,6 +19,21 @@ public enum Python {
         guard hasGGUF else { throw Failure(description: missingGGUF) }
     }
 
+    /// Whether `python3` can import every module of `modules`.
+    public static func has(_ modules: [String]) -> Bool {
+        (try? run("import " + modules.joined(separator: ", "))) != nil
+    }
+
+    /// Throws unless `python3` can import `modules`, naming the pip packages to install.
+    public static func require(_ modules: [String]) throws {
+        guard has(modules) else { throw Failure(description: missing(modules)) }
+    }
+
+    /// Why a test needing `modules` does not run here.
+    public static func missing(_ modules: [String]) -> String {
+        "python3 with \(modules.joined(separator: ", ")) not found (pip install \(modules.joined(separator: " ")))"
+    }
+
     /// Runs `python3 -c script arguments...` and returns its standard output; throws with its
     /// standard error when it exits non-zero.
     @discardableResult

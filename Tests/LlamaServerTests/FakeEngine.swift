@@ -31,7 +31,7 @@ final class FakeEngine: CompletionEngine {
     static func words(_ prompt: CompletionPrompt) -> [String] {
         switch prompt {
         case .text(let text): text.split(separator: " ").map(String.init)
-        case .chat(let turns): turns.flatMap { [$0.role + ":"] + $0.content.split(separator: " ").map(String.init) }
+        case .chat(let turns, _): turns.flatMap { [$0.role + ":"] + $0.content.split(separator: " ").map(String.init) }
         }
     }
 

@@ -60,7 +60,7 @@ struct RealModelTests {
                 "/v1/completions", ["prompt": String(repeating: "Once upon a time. ", count: 60), "max_tokens": 4])
             #expect(overflow.status == 400)
             #expect(overflow.json.error?["code"] as? String == "context_length_exceeded")
-            let badRole = try await client.post("/v1/chat/completions", ["messages": [["role": "tool", "content": "x"]]])
+            let badRole = try await client.post("/v1/chat/completions", ["messages": [["role": "narrator", "content": "x"]]])
             #expect(badRole.status == 400)
             #expect(badRole.json.error?["param"] as? String == "messages[0].role")
         }
