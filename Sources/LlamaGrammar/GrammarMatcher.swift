@@ -71,7 +71,8 @@ public struct GrammarMatcher {
     }
 
     /// Advances over token `id`: an end-of-generation token is accepted only where the grammar
-    /// is complete, and finishes the matcher; other tokens advance over their bytes.
+    /// is complete, and finishes the matcher; a control token is never accepted; other tokens
+    /// advance over their bytes.
     @discardableResult
     public mutating func accept(token id: Int, in vocabulary: TokenVocabulary) throws(GrammarError) -> Bool {
         guard id >= 0, id < vocabulary.count else { throw .unknownToken(id) }
@@ -80,9 +81,17 @@ public struct GrammarMatcher {
             isFinished = true
             return true
         }
+        guard !vocabulary.isControl(id), !isFinished else { return false }
         let bytes = vocabulary.bytes(of: id)
         guard !bytes.isEmpty else { return false }
         return try accept(bytes: bytes)
+    }
+
+    /// Whether token `id` may come next (as ``accept(token:in:)`` would take it), leaving the
+    /// matcher where it is: one token's bytes, far cheaper than the whole mask.
+    public func allows(token id: Int, in vocabulary: TokenVocabulary) throws(GrammarError) -> Bool {
+        var probe = self
+        return try probe.accept(token: id, in: vocabulary)
     }
 
     /// The tokens that may come next: those whose bytes continue the grammar, and the

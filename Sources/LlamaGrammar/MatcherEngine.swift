@@ -112,19 +112,41 @@ final class MatcherEngine {
         return viable ? try self.state(set: set, partial: value, need: need, length: length) : Self.dead
     }
 
-    /// The state reached from `set` by one scalar, or `dead`.
+    /// The state reached from `set` by one scalar, or `dead`. Scalars that the same stacks of
+    /// the set match lead to the same state (inside a JSON string, every ordinary character),
+    /// so for sets of up to 64 stacks the state is cached by which stacks match.
     private func advance(set: Int32, by scalar: UInt32) throws(GrammarError) -> Int32 {
+        let stacks = setStacks[Int(set)]
+        var matching: UInt64 = 0
+        for (i, stack) in stacks.enumerated() where stack != 0 {
+            guard case .terminal(let c) = grammar.elements[Int(stackTop[Int(stack)])],
+                  grammar.classes[Int(c)].contains(scalar) else { continue }
+            if i < 64 { matching |= 1 << UInt64(i) } else { matching = .max }
+        }
+        if matching == 0 { return Self.dead }
+        let cacheable = stacks.count <= 64
+        let key = AdvanceKey(set: set, matching: matching)
+        if cacheable, let cached = advanceCache[key] { return cached }
         var result: [Int32] = []
         beginVisit()
-        for stack in setStacks[Int(set)] where stack != 0 {
+        for stack in stacks where stack != 0 {
             let position = stackTop[Int(stack)]
             guard case .terminal(let c) = grammar.elements[Int(position)],
                   grammar.classes[Int(c)].contains(scalar) else { continue }
             try close(continuation(position + 1, parent: stackParent[Int(stack)]), into: &result)
         }
-        if result.isEmpty { return Self.dead }
-        return try state(set: internSet(result), partial: 0, need: 0, length: 0)
+        let next = result.isEmpty ? Self.dead : try state(set: internSet(result), partial: 0, need: 0, length: 0)
+        if cacheable { advanceCache[key] = next }
+        return next
     }
+
+    /// A set and which of its stacks (by index) match a scalar.
+    private struct AdvanceKey: Hashable {
+        let set: Int32
+        let matching: UInt64
+    }
+
+    private var advanceCache: [AdvanceKey: Int32] = [:]
 
     /// The stack that continues at `position` above `parent`: `parent` itself when the
     /// alternative ends there, which makes a reference in last place a tail call.

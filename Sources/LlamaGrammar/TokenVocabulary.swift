@@ -20,6 +20,7 @@ public struct TokenVocabulary: Sendable {
     let maxDepth: Int
     let tokenBytes: [[UInt8]]
     let isEndOfGeneration: [Bool]
+    let isControl: [Bool]
 
     /// Builds the trie.
     ///
@@ -35,6 +36,7 @@ public struct TokenVocabulary: Sendable {
         for id in control where tokens.indices.contains(id) { excluded[id] = true }
         self.endOfGeneration = eog.indices.filter { eog[$0] }
         isEndOfGeneration = eog
+        isControl = excluded.indices.map { excluded[$0] && !eog[$0] }
         tokenBytes = tokens
 
         let order = tokens.indices.filter { !excluded[$0] && !tokens[$0].isEmpty }
@@ -85,6 +87,9 @@ public struct TokenVocabulary: Sendable {
 
     /// Whether `id` ends generation.
     public func isEndOfGeneration(_ id: Int) -> Bool { isEndOfGeneration.indices.contains(id) && isEndOfGeneration[id] }
+
+    /// Whether `id` is a special token that is never allowed.
+    public func isControl(_ id: Int) -> Bool { isControl.indices.contains(id) && isControl[id] }
 
     /// The number of trie nodes, the root included.
     public var nodeCount: Int { nodeByte.count }

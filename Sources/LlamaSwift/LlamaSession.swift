@@ -184,8 +184,8 @@ public actor LlamaSession {
         while parameters.maxTokens < 0 || statistics.generatedTokens < parameters.maxTokens {
             if Task.isCancelled { return }
             for processor in parameters.logitsProcessors { processor.process(&logits, tokens: history[...]) }
-            try constrained?.mask(&logits)
-            let token = sampler.sample(logits: &logits, history: history[...])
+            let token = try constrained?.sample(&logits, with: sampler, history: history[...])
+                ?? sampler.sample(logits: &logits, history: history[...])
             if model.tokenizer.isEndOfGeneration(Int(token)) { break }
             // The grammar is complete when nothing may follow: the text ends there.
             let complete = try constrained?.accept(Int(token)) ?? false

@@ -76,6 +76,21 @@ struct ConstrainedSampling {
         self.vocabulary = vocabulary
     }
 
+    /// Draws the next token as llama.cpp does: first from the logits as they are, kept when the
+    /// grammar takes it (one token's bytes to check); otherwise from the logits with every token
+    /// the grammar forbids masked out. Greedy decoding picks the masked argmax either way, and
+    /// most steps of a constrained text skip the mask (a walk of the whole vocabulary).
+    func sample(_ logits: inout [Float], with sampler: Sampler, history: ArraySlice<Int32>) throws(LlamaError) -> Int32 {
+        let original = logits
+        let first = sampler.sample(logits: &logits, history: history)
+        do { if try matcher.allows(token: Int(first), in: vocabulary) { return first } } catch {
+            throw .invalidParameter(name: "grammar", value: "token \(first)", reason: "\(error)")
+        }
+        logits = original
+        try mask(&logits)
+        return sampler.sample(logits: &logits, history: history)
+    }
+
     /// Sets the logits of the tokens that cannot come next to −∞.
     func mask(_ logits: inout [Float]) throws(LlamaError) {
         do { try matcher.allowedTokens(in: vocabulary).apply(to: &logits) } catch {
