@@ -12,7 +12,12 @@ import Synchronization
 /// ``record(_:)`` serialises callers.
 public final class VulkanCompute: @unchecked Sendable {
     /// Weight types the matrix-product and embedding shaders read.
-    public static let weightTypes: Set<GGMLType> = [.f32, .f16, .q4_0, .q8_0, .q5_K, .q6_K]
+    public static let weightTypes: Set<GGMLType> = [.f32, .f16, .q4_0, .q5_0, .q8_0, .q4_K, .q5_K, .q6_K]
+
+    /// ``weightTypes``' names in GGML's order, for messages.
+    static var weightTypeNames: String {
+        GGMLType.allCases.filter(weightTypes.contains).map(\.name).joined(separator: ", ")
+    }
 
     /// The name of the device.
     public let deviceName: String

@@ -44,7 +44,7 @@ public enum VulkanError: Error, Sendable, Equatable, CustomStringConvertible {
         case .insufficientMemory(let device, let needed, let available):
             return "not enough memory on \(device): the model needs \(Self.mebibytes(needed)), the device has \(Self.mebibytes(available))"
         case .unsupportedTensorType(let tensor, let type):
-            return "tensor '\(tensor)' has type \(type), which the Vulkan backend has no shader for (supported: F32, F16, Q4_0, Q8_0, Q5_K, Q6_K)"
+            return "tensor '\(tensor)' has type \(type), which the Vulkan backend has no shader for (supported: \(VulkanCompute.weightTypeNames))"
         case .tensorTooLarge(let tensor, let bytes, let limit):
             return "tensor '\(tensor)' takes \(Self.mebibytes(bytes)), more than this device's storage buffer limit of \(Self.mebibytes(limit))"
         case .invalidModel(let message):

@@ -74,7 +74,7 @@ import Testing
     /// the same greedy text. The others, teacher-forced over the prompt and llama.cpp's greedy
     /// continuation: argmax agreement at 90% of positions or more and llama.cpp's top-1 in our
     /// top 3, either counting a near-tie (llama.cpp's top-1 within 0.05 of ours in either row,
-    /// 0.15 on Vulkan) as agreeing, last prompt row's cosine at least 0.998, and (tiny fixtures) the greedy
+    /// 0.15 on Vulkan) as agreeing, last prompt row's cosine at least 0.998 (0.9979 on Vulkan), and (tiny fixtures) the greedy
     /// continuation llama.cpp's until its first near-tie. A backend without kernels for one of
     /// the file's types must refuse it at load, naming the tensor.
     func check(_ fixture: String, _ name: String, on backend: ComputeBackend, cacheType: KVCacheType = .f16) async throws {
@@ -112,6 +112,8 @@ import Testing
             // bits, which moves logits by up to about 0.15 (the fixtures README): there a
             // near-tie is 0.15, elsewhere 0.05.
             let tie: Float = backend == .vulkan ? 0.15 : 0.05
+            // The same README gives such an engine's last-row cosine as at least 0.9979.
+            let minimumCosine = backend == .vulkan ? 0.9979 : 0.998
             let sequence = c.tokens + c.greedyTokens
             let rows = try await session.logits(for: sequence)
             try #require(rows.count == c.sequenceTop10.count)
@@ -134,7 +136,7 @@ import Testing
             }
             #expect(Double(agreeing) >= 0.9 * Double(rows.count), "\(name) '\(c.prompt)': argmax agrees at \(agreeing)/\(rows.count)")
             let similarity = cosine(rows[c.tokens.count - 1], c.lastLogits)
-            #expect(similarity >= 0.998, "\(name) '\(c.prompt)': cosine of the last prompt row \(similarity)")
+            #expect(similarity >= minimumCosine, "\(name) '\(c.prompt)': cosine of the last prompt row \(similarity)")
 
             // The tiny fixtures' own greedy continuation, token by token, is llama.cpp's up to
             // the first position where llama.cpp's top two logits are within 0.05 of each other.

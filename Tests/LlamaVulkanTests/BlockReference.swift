@@ -36,12 +36,12 @@ enum BlockReference {
             }
         case .f16:
             for i in 0..<count { setHalf(2 * i, Float.random(in: -1...1, using: &rng)) }
-        case .q4_0, .q8_0:
+        case .q4_0, .q5_0, .q8_0:
             for block in 0..<(count / 32) { setHalf(block * layout.bytes, Float.random(in: 0.001...0.05, using: &rng)) }
-        case .q5_K:
+        case .q4_K, .q5_K:
             for block in 0..<(count / 256) {
-                setHalf(block * 176, Float.random(in: 0.0005...0.005, using: &rng))
-                setHalf(block * 176 + 2, Float.random(in: 0.0005...0.005, using: &rng))
+                setHalf(block * layout.bytes, Float.random(in: 0.0005...0.005, using: &rng))
+                setHalf(block * layout.bytes + 2, Float.random(in: 0.0005...0.005, using: &rng))
             }
         case .q6_K:
             for block in 0..<(count / 256) { setHalf(block * 210 + 208, Float.random(in: 0.0005...0.005, using: &rng)) }

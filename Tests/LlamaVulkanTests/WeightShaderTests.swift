@@ -8,7 +8,9 @@ import Testing
 /// dequantization (and a double-precision dot product), on random tensors.
 @Suite struct WeightShaderTests {
     /// A row length per type: not a multiple of 16 where the type allows it (F32, F16).
-    static let cases: [(GGMLType, Int)] = [(.f32, 100), (.f16, 100), (.q4_0, 96), (.q8_0, 96), (.q5_K, 512), (.q6_K, 512)]
+    static let cases: [(GGMLType, Int)] = [
+        (.f32, 100), (.f16, 100), (.q4_0, 96), (.q5_0, 96), (.q8_0, 96), (.q4_K, 512), (.q5_K, 512), (.q6_K, 512),
+    ]
 
     private func tensor(_ device: VulkanDevice, _ type: GGMLType, rowLength: Int, rows: Int, seed: UInt64) throws -> (DeviceTensor, [Float]) {
         var rng = SplitMix64(seed: seed)

@@ -4,17 +4,7 @@
 // Sub-block s (32 elements) of 64-element chunk c = s / 2 reads nibble (s odd: high, even: low)
 // of byte 32 * c + l, and bit s of high-bit byte l (l = element index within the sub-block).
 // value = d * scale[s] * q - dmin * min[s].
-void scaleAndMin(uint offset, uint s, out float scale, out float minimum) {
-    uint packed = offset + 4u;
-    if (s < 4u) {
-        scale = float(weightByte(packed + s) & 63u);
-        minimum = float(weightByte(packed + s + 4u) & 63u);
-    } else {
-        uint low = weightByte(packed + s + 4u);
-        scale = float((low & 0xFu) | ((weightByte(packed + s - 4u) >> 6) << 4));
-        minimum = float((low >> 4) | ((weightByte(packed + s) >> 6) << 4));
-    }
-}
+#include "kquant_scales.glsl"
 
 void dequantGroup(uint row, uint group, out float v[16]) {
     uint block = row * (p.K / 256u) + group / 16u;
