@@ -133,7 +133,7 @@ let package = Package(
         ),
         .target(name: "FixtureSupport", path: "Tests/FixtureSupport"),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF", "FixtureSupport"]),
-        .testTarget(name: "LlamaGrammarTests", dependencies: ["LlamaGrammar", "FixtureSupport"]),
+        .testTarget(name: "LlamaGrammarTests", dependencies: ["LlamaGrammar", "LlamaSwift", "FixtureSupport"]),
         .testTarget(name: "JinjaTests", dependencies: ["Jinja", "FixtureSupport"]),
         .testTarget(name: "LlamaKernelsTests", dependencies: ["LlamaKernels", "GGUF", "FixtureSupport"]),
         .testTarget(name: "LlamaTokenizerTests", dependencies: ["LlamaTokenizer", "GGUF", "Jinja", "FixtureSupport"]),

@@ -9,14 +9,25 @@ struct Recognizer {
     private var memo: [String: [Int: Set<Int>]] = [:]
     private let input: [UInt32]
 
+    /// With `prefixes`, the end of the input matches anything: a text is then accepted when some
+    /// sentence starts with it.
+    private let prefixes: Bool
+
     static func accepts(_ grammar: Grammar, _ text: String) -> Bool {
-        var r = Recognizer(grammar: grammar, input: text.unicodeScalars.map(\.value))
+        var r = Recognizer(grammar: grammar, input: text.unicodeScalars.map(\.value), prefixes: false)
         return r.ends(rule: "root", from: 0).contains(r.input.count)
     }
 
-    private init(grammar: Grammar, input: [UInt32]) {
+    /// Whether some sentence of `grammar` starts with `text` (a generation cut at a token limit).
+    static func acceptsPrefix(_ grammar: Grammar, _ text: String) -> Bool {
+        var r = Recognizer(grammar: grammar, input: text.unicodeScalars.map(\.value), prefixes: true)
+        return r.ends(rule: "root", from: 0).contains(r.input.count)
+    }
+
+    private init(grammar: Grammar, input: [UInt32], prefixes: Bool) {
         self.grammar = grammar
         self.input = input
+        self.prefixes = prefixes
     }
 
     private mutating func ends(rule: String, from start: Int) -> Set<Int> {
@@ -31,13 +42,14 @@ struct Recognizer {
         switch e {
         case .literal(let scalars):
             return Set(starts.compactMap { s in
-                guard s + scalars.count <= input.count else { return nil }
-                return zip(scalars, input[s...]).allSatisfy { $0.value == $1 } ? s + scalars.count : nil
+                guard zip(scalars, input[s...]).allSatisfy({ $0.value == $1 }) else { return nil }
+                if s + scalars.count <= input.count { return s + scalars.count }
+                return prefixes ? input.count : nil
             })
         case .characterClass(let c):
-            return Set(starts.compactMap { $0 < input.count && c.contains(input[$0]) ? $0 + 1 : nil })
+            return Set(starts.compactMap { $0 < input.count ? (c.contains(input[$0]) ? $0 + 1 : nil) : (prefixes ? $0 : nil) })
         case .anyCharacter:
-            return Set(starts.compactMap { $0 < input.count ? $0 + 1 : nil })
+            return Set(starts.compactMap { $0 < input.count ? $0 + 1 : (prefixes ? $0 : nil) })
         case .reference(let name):
             var out = Set<Int>()
             for s in starts { out.formUnion(ends(rule: name, from: s)) }
