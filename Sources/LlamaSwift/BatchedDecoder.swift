@@ -135,9 +135,7 @@ public final class BatchedDecoder: @unchecked Sendable {
         while !active.isEmpty {
             var next: [(sequence: Int, tokens: [Int])] = []
             for (row, i) in active.enumerated() {
-                for processor in parameters[i].logitsProcessors { processor.process(&logits[row], tokens: histories[i][...]) }
-                let token = try constraints[i]?.sample(&logits[row], with: samplers[i], history: histories[i][...])
-                    ?? samplers[i].sample(logits: &logits[row], history: histories[i][...])
+                let token = try samplers[i].draw(&logits[row], history: histories[i][...], constraint: constraints[i])
                 if model.tokenizer.isEndOfGeneration(Int(token)) { continue }
                 let complete = try constraints[i]?.accept(Int(token)) ?? false
                 generated[i] += 1

@@ -183,9 +183,7 @@ public actor LlamaSession {
         defer { statistics.generationSeconds = (clock.now - generationStart) / .seconds(1) }
         while parameters.maxTokens < 0 || statistics.generatedTokens < parameters.maxTokens {
             if Task.isCancelled { return }
-            for processor in parameters.logitsProcessors { processor.process(&logits, tokens: history[...]) }
-            let token = try constrained?.sample(&logits, with: sampler, history: history[...])
-                ?? sampler.sample(logits: &logits, history: history[...])
+            let token = try sampler.draw(&logits, history: history[...], constraint: constrained)
             if model.tokenizer.isEndOfGeneration(Int(token)) { break }
             // The grammar is complete when nothing may follow: the text ends there.
             let complete = try constrained?.accept(Int(token)) ?? false

@@ -66,6 +66,16 @@ final class GrammarVocabularyCache: Sendable {
     }
 }
 
+extension Sampler {
+    /// One draw of a generation step: the parameters' logits processors, then the constraint's
+    /// draw, or a plain one without a constraint.
+    func draw(_ logits: inout [Float], history: ArraySlice<Int32>, constraint: ConstrainedSampling?) throws(LlamaError) -> Int32 {
+        for processor in parameters.logitsProcessors { processor.process(&logits, tokens: history) }
+        if let constraint { return try constraint.sample(&logits, with: self, history: history) }
+        return sample(logits: &logits, history: history)
+    }
+}
+
 /// A constraint in progress during one generation.
 struct ConstrainedSampling {
     private var matcher: GrammarMatcher
