@@ -117,23 +117,22 @@ final class MatcherEngine {
     /// so for sets of up to 64 stacks the state is cached by which stacks match.
     private func advance(set: Int32, by scalar: UInt32) throws(GrammarError) -> Int32 {
         let stacks = setStacks[Int(set)]
+        var matched: [Int32] = []
         var matching: UInt64 = 0
         for (i, stack) in stacks.enumerated() where stack != 0 {
             guard case .terminal(let c) = grammar.elements[Int(stackTop[Int(stack)])],
                   grammar.classes[Int(c)].contains(scalar) else { continue }
-            if i < 64 { matching |= 1 << UInt64(i) } else { matching = .max }
+            matched.append(stack)
+            if i < 64 { matching |= 1 << UInt64(i) }
         }
-        if matching == 0 { return Self.dead }
+        if matched.isEmpty { return Self.dead }
         let cacheable = stacks.count <= 64
         let key = AdvanceKey(set: set, matching: matching)
         if cacheable, let cached = advanceCache[key] { return cached }
         var result: [Int32] = []
         beginVisit()
-        for stack in stacks where stack != 0 {
-            let position = stackTop[Int(stack)]
-            guard case .terminal(let c) = grammar.elements[Int(position)],
-                  grammar.classes[Int(c)].contains(scalar) else { continue }
-            try close(continuation(position + 1, parent: stackParent[Int(stack)]), into: &result)
+        for stack in matched {
+            try close(continuation(stackTop[Int(stack)] + 1, parent: stackParent[Int(stack)]), into: &result)
         }
         let next = result.isEmpty ? Self.dead : try state(set: internSet(result), partial: 0, need: 0, length: 0)
         if cacheable { advanceCache[key] = next }
