@@ -15,7 +15,7 @@ import Testing
     let parser = ToolCallParser(tools: [weather, time])
 
     /// The (name, arguments object) pairs of `reply`'s calls.
-    func calls(_ reply: ToolCallParser.Reply) throws -> [(String, [String: Any])] {
+    func calls(_ reply: ChatReply) throws -> [(String, [String: Any])] {
         try reply.toolCalls.map { call in
             (call.name, try #require(try JSONSerialization.jsonObject(with: Data(call.arguments.utf8)) as? [String: Any]))
         }
@@ -72,7 +72,7 @@ import Testing
     }
 
     /// Feeds `text` to a stream `step` characters at a time; returns what it showed and its end.
-    func streamed(_ text: String, step: Int) -> (shown: String, end: ToolCallParser.Reply) {
+    func streamed(_ text: String, step: Int) -> (shown: String, end: ChatReply) {
         var stream = ToolCallStream(parser: parser)
         var shown = ""
         var rest = Substring(text)

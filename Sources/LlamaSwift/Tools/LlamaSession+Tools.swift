@@ -9,12 +9,19 @@ public enum ChatReplyEvent: Sendable, Equatable {
     case toolCall(ToolCall)
 }
 
-/// A whole chat reply when the model has tools.
+/// A chat reply split into its text and its tool calls: a whole reply, or what
+/// ``ToolCallParser`` reads out of one.
 public struct ChatReply: Sendable, Equatable {
-    /// The reply's text (before its calls, if any).
+    /// The reply's text (before its calls, if any; all of it when it has none).
     public var content: String
     /// The tools it called, in order.
     public var toolCalls: [ToolCall]
+
+    /// A reply saying `content` and calling `toolCalls`.
+    public init(content: String, toolCalls: [ToolCall]) {
+        self.content = content
+        self.toolCalls = toolCalls
+    }
 }
 
 extension LlamaSession {

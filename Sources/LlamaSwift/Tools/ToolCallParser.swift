@@ -18,25 +18,11 @@ public struct ToolCallParser: Sendable {
         self.tools = tools
     }
 
-    /// A reply split into its text and its tool calls.
-    public struct Reply: Sendable, Equatable {
-        /// The text before the calls (all of the reply when it has no calls).
-        public var content: String
-        /// The calls, in order, each with a fresh ``ToolCall/id``.
-        public var toolCalls: [ToolCall]
-
-        /// A reply saying `content` and calling `toolCalls`.
-        public init(content: String, toolCalls: [ToolCall]) {
-            self.content = content
-            self.toolCalls = toolCalls
-        }
-    }
-
     /// The text and the calls of `text`; when the calls do not parse, all of it is text.
-    public func parse(_ text: String) -> Reply {
-        let asText = Reply(content: text, toolCalls: [])
+    public func parse(_ text: String) -> ChatReply {
+        let asText = ChatReply(content: text, toolCalls: [])
         guard let (marker, range) = Self.firstMarker(in: text[...]) else {
-            return calls(inJSON: text[...]).map { Reply(content: "", toolCalls: $0) } ?? asText
+            return calls(inJSON: text[...]).map { ChatReply(content: "", toolCalls: $0) } ?? asText
         }
         let content = String(text[..<range.lowerBound])
         let rest = text[range.upperBound...]
@@ -47,7 +33,7 @@ public struct ToolCallParser: Sendable {
         default: found = calls(inJSON: rest)
         }
         guard let found, !found.isEmpty else { return asText }
-        return Reply(content: content, toolCalls: found)
+        return ChatReply(content: content, toolCalls: found)
     }
 
     /// The earliest marker in `text` and where it is.

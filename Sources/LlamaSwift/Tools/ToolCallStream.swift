@@ -40,12 +40,12 @@ public struct ToolCallStream: Sendable {
 
     /// Ends the reply: the text not shown yet and the calls (none when what was held back does
     /// not parse as calls, which is then text).
-    public mutating func finish() -> ToolCallParser.Reply {
+    public mutating func finish() -> ChatReply {
         defer { pending = "" }
         if capturing {
             let reply = parser.parse(all)
-            if !reply.toolCalls.isEmpty { return ToolCallParser.Reply(content: "", toolCalls: reply.toolCalls) }
+            if !reply.toolCalls.isEmpty { return ChatReply(content: "", toolCalls: reply.toolCalls) }
         }
-        return ToolCallParser.Reply(content: pending, toolCalls: [])
+        return ChatReply(content: pending, toolCalls: [])
     }
 }
