@@ -7,17 +7,11 @@
 #include "kquant_scales.glsl"
 
 void dequantGroup(uint row, uint group, out float v[16]) {
-    uint block = row * (p.K / 256u) + group / 16u;
-    uint offset = block * 144u;
-    uint g = group % 16u;
-    uint s = g / 2u;
-    float scale;
-    float minimum;
-    scaleAndMin(offset, s, scale, minimum);
-    float d = weightHalf(offset) * scale;
-    float m = weightHalf(offset + 2u) * minimum;
+    uint offset, s;
+    float d, m;
+    kquantGroup(row, group, 144u, offset, s, d, m);
     uint nibbleShift = (s & 1u) * 4u;
-    uvec4 quants = weightBytes16(offset + 16u + (s / 2u) * 32u + (g & 1u) * 16u);
+    uvec4 quants = weightBytes16(offset + 16u + (s / 2u) * 32u + (group & 1u) * 16u);
     for (uint i = 0u; i < 16u; i++) {
         v[i] = d * float((byteOf(quants, i) >> nibbleShift) & 0xFu) - m;
     }

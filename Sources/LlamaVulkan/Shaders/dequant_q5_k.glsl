@@ -7,16 +7,10 @@
 #include "kquant_scales.glsl"
 
 void dequantGroup(uint row, uint group, out float v[16]) {
-    uint block = row * (p.K / 256u) + group / 16u;
-    uint offset = block * 176u;
-    uint g = group % 16u;
-    uint s = g / 2u;
-    uint firstL = (g & 1u) * 16u;
-    float scale;
-    float minimum;
-    scaleAndMin(offset, s, scale, minimum);
-    float d = weightHalf(offset) * scale;
-    float m = weightHalf(offset + 2u) * minimum;
+    uint offset, s;
+    float d, m;
+    kquantGroup(row, group, 176u, offset, s, d, m);
+    uint firstL = (group & 1u) * 16u;
     uint nibbleShift = (s & 1u) * 4u;
     uvec4 lows = weightBytes16(offset + 48u + (s / 2u) * 32u + firstL);
     uvec4 highs = weightBytes16(offset + 16u + firstL);
