@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "LlamaVulkan", targets: ["LlamaVulkan"]),
         .library(name: "LlamaServer", targets: ["LlamaServer"]),
         .library(name: "LlamaGrammar", targets: ["LlamaGrammar"]),
+        .library(name: "LlamaHub", targets: ["LlamaHub"]),
         .executable(name: "gguf-inspect", targets: ["gguf-inspect"]),
         .executable(name: "llama-swift", targets: ["llama-swift"]),
         .executable(name: "llama-swift-bench", targets: ["llama-swift-bench"]),
@@ -90,6 +91,8 @@ let package = Package(
             ],
             swiftSettings: [.define("LLAMA_AVX2", .when(traits: ["AVX2"]))]
         ),
+        // Models from Hugging Face: download into a local cache, resumable and checksummed.
+        .target(name: "LlamaHub", dependencies: [.product(name: "Logging", package: "swift-log")]),
         // The OpenAI-compatible HTTP server behind `llama-swift serve`.
         .target(
             name: "LlamaServer",
@@ -137,6 +140,7 @@ let package = Package(
         .testTarget(name: "JinjaTests", dependencies: ["Jinja", "FixtureSupport"]),
         .testTarget(name: "LlamaKernelsTests", dependencies: ["LlamaKernels", "GGUF", "FixtureSupport"]),
         .testTarget(name: "LlamaTokenizerTests", dependencies: ["LlamaTokenizer", "GGUF", "Jinja", "FixtureSupport"]),
+        .testTarget(name: "LlamaHubTests", dependencies: ["LlamaHub", "FixtureSupport"]),
         .testTarget(name: "LlamaSwiftTests", dependencies: ["LlamaSwift", "GGUF", "FixtureSupport"]),
         .testTarget(
             name: "LlamaServerTests",
