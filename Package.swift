@@ -109,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "llama-swift",
             dependencies: [
-                "LlamaSwift", "LlamaServer", "LlamaTokenizer", "LlamaKernels", "GGUF",
+                "LlamaSwift", "LlamaServer", "LlamaTokenizer", "LlamaKernels", "GGUF", "LlamaHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -140,7 +140,8 @@ let package = Package(
         .testTarget(name: "JinjaTests", dependencies: ["Jinja", "FixtureSupport"]),
         .testTarget(name: "LlamaKernelsTests", dependencies: ["LlamaKernels", "GGUF", "FixtureSupport"]),
         .testTarget(name: "LlamaTokenizerTests", dependencies: ["LlamaTokenizer", "GGUF", "Jinja", "FixtureSupport"]),
-        .testTarget(name: "LlamaHubTests", dependencies: ["LlamaHub", "FixtureSupport"]),
+        // Depends on llama-swift so that its -hf test finds the executable built.
+        .testTarget(name: "LlamaHubTests", dependencies: ["LlamaHub", "FixtureSupport", "llama-swift"]),
         .testTarget(name: "LlamaSwiftTests", dependencies: ["LlamaSwift", "GGUF", "FixtureSupport"]),
         .testTarget(
             name: "LlamaServerTests",

@@ -36,6 +36,10 @@ public enum LlamaError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A chat template does not compile, has no such name, or raised while rendering; the
     /// template's own message (what it passed to `raise_exception`, say).
     case chatTemplateFailed(String)
+    /// A configuration (``LlamaConfiguration``) is not valid JSON, has an unknown key, or a value
+    /// of the wrong type or out of range; `source` is the file or what the text was, `key` the key
+    /// (`nil` for the document as a whole).
+    case invalidConfiguration(source: String, key: String?, reason: String)
 
     public var description: String {
         switch self {
@@ -69,6 +73,10 @@ public enum LlamaError: Error, Sendable, Equatable, CustomStringConvertible {
             "backend \(backend): \(reason)"
         case .chatTemplateFailed(let message):
             "chat template: \(message)"
+        case .invalidConfiguration(let source, let key?, let reason):
+            "\(source): key '\(key)': \(reason)"
+        case .invalidConfiguration(let source, nil, let reason):
+            "\(source): \(reason)"
         }
     }
 

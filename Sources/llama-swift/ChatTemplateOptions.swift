@@ -23,10 +23,11 @@ struct ChatTemplateOptions: ParsableArguments {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// The template the flags name, made for `model`; `nil` for the model's own.
-    func template(for model: LlamaModel) throws -> ChatTemplate? {
+    /// The template the flags name (else the configuration's `chat_template` or
+    /// `chat_template_file`), made for `model`; `nil` for the model's own.
+    func template(for model: LlamaModel, configuration: LlamaConfiguration) throws -> ChatTemplate? {
         if let name { return try model.chatTemplate(named: name) }
         if let text = try fileText() { return try model.chatTemplate(jinja: text) }
-        return nil
+        return try model.chatTemplate(configuration: configuration)
     }
 }

@@ -32,7 +32,8 @@ struct EvalCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard top > 0 else { throw LlamaError.invalidParameter(name: "--top", value: "\(top)", reason: "must be positive") }
-        let (model, session, _) = try await modelOptions.load()
+        let loaded = try await modelOptions.load(try modelOptions.configuration())
+        let (model, session) = (loaded.model, loaded.session)
         let ids: [Int]
         switch (prompt, tokens) {
         case (let text?, nil): ids = model.tokenize(text, addSpecial: true, parseSpecial: parseSpecial)

@@ -21,35 +21,35 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(name: [.customShort("f"), .long], help: "Read the prompt from this file.")
     var file: String?
 
-    @Option(name: [.customShort("n"), .customLong("n-predict")], parsing: .unconditional, help: "Tokens to generate (-1: until the context is full).")
-    var nPredict: Int = -1
+    @Option(name: [.customShort("n"), .customLong("n-predict")], parsing: .unconditional, help: "Tokens to generate (default -1: until the context is full).")
+    var nPredict: Int?
 
-    @Option(name: .customLong("temp"), parsing: .unconditional, help: "Temperature (0: greedy).")
-    var temperature: Float = 0.8
+    @Option(name: .customLong("temp"), parsing: .unconditional, help: "Temperature (0: greedy; default 0.8).")
+    var temperature: Float?
 
-    @Option(name: .customLong("top-k"), parsing: .unconditional, help: "Top-k sampling (0: off).")
-    var topK: Int = 40
+    @Option(name: .customLong("top-k"), parsing: .unconditional, help: "Top-k sampling (0: off; default 40).")
+    var topK: Int?
 
-    @Option(name: .customLong("top-p"), parsing: .unconditional, help: "Top-p sampling (1: off).")
-    var topP: Float = 0.95
+    @Option(name: .customLong("top-p"), parsing: .unconditional, help: "Top-p sampling (1: off; default 0.95).")
+    var topP: Float?
 
-    @Option(name: .customLong("min-p"), parsing: .unconditional, help: "Min-p sampling (0: off).")
-    var minP: Float = 0.05
+    @Option(name: .customLong("min-p"), parsing: .unconditional, help: "Min-p sampling (0: off; default 0.05).")
+    var minP: Float?
 
-    @Option(name: .customLong("repeat-penalty"), parsing: .unconditional, help: "Penalty for repeated tokens (1: off).")
-    var repeatPenalty: Float = 1.0
+    @Option(name: .customLong("repeat-penalty"), parsing: .unconditional, help: "Penalty for repeated tokens (1: off, the default).")
+    var repeatPenalty: Float?
 
-    @Option(name: .customLong("repeat-last-n"), parsing: .unconditional, help: "Tokens the penalties look back over (0: off, -1: whole context).")
-    var repeatLastN: Int = 64
+    @Option(name: .customLong("repeat-last-n"), parsing: .unconditional, help: "Tokens the penalties look back over (0: off, -1: whole context; default 64).")
+    var repeatLastN: Int?
 
-    @Option(name: .customLong("frequency-penalty"), parsing: .unconditional, help: "Frequency penalty (0: off).")
-    var frequencyPenalty: Float = 0
+    @Option(name: .customLong("frequency-penalty"), parsing: .unconditional, help: "Frequency penalty (0: off, the default).")
+    var frequencyPenalty: Float?
 
-    @Option(name: .customLong("presence-penalty"), parsing: .unconditional, help: "Presence penalty (0: off).")
-    var presencePenalty: Float = 0
+    @Option(name: .customLong("presence-penalty"), parsing: .unconditional, help: "Presence penalty (0: off, the default).")
+    var presencePenalty: Float?
 
-    @Option(name: [.customShort("s"), .long], parsing: .unconditional, help: "Sampling seed (-1: random).")
-    var seed: Int64 = -1
+    @Option(name: [.customShort("s"), .long], parsing: .unconditional, help: "Sampling seed (-1: random, the default).")
+    var seed: Int64?
 
     @Option(name: .customLong("stop"), help: "Stop before this string (repeatable).")
     var stop: [String] = []
@@ -65,10 +65,12 @@ struct GenerateCommand: AsyncParsableCommand {
     @OptionGroup var constraint: ConstraintOptions
 
     func run() async throws {
-        let parameters = try generationParameters()
-        let (model, session, loadSeconds) = try await modelOptions.load()
+        let configuration = try modelOptions.configuration()
+        let parameters = try generationParameters(configuration)
+        let loaded = try await modelOptions.load(configuration)
+        let (model, session, loadSeconds) = (loaded.model, loaded.session, loaded.seconds)
         if chat {
-            let template = try chatTemplate.template(for: model)
+            let template = try chatTemplate.template(for: model, configuration: configuration)
             try await runChat(session: session, parameters: parameters, template: template)
         } else {
             let text = try promptText()
@@ -82,22 +84,27 @@ struct GenerateCommand: AsyncParsableCommand {
         }
     }
 
-    /// The parameters from the flags, range-checked.
-    func generationParameters() throws -> GenerationParameters {
-        var parameters = GenerationParameters()
-        parameters.temperature = temperature
-        parameters.topK = topK
-        parameters.topP = topP
-        parameters.minP = minP
-        parameters.repetitionPenalty = repeatPenalty
-        parameters.repeatLastN = repeatLastN
-        parameters.frequencyPenalty = frequencyPenalty
-        parameters.presencePenalty = presencePenalty
-        guard seed >= -1 else { throw LlamaError.invalidParameter(name: "--seed", value: "\(seed)", reason: "must be -1 (random) or more") }
-        parameters.seed = seed == -1 ? nil : UInt64(seed)
-        parameters.maxTokens = nPredict
-        parameters.stop = stop
-        parameters.constraint = try constraint.constraint()
+    /// The parameters from the flags over the configuration's sampling keys, range-checked.
+    func generationParameters(_ configuration: LlamaConfiguration) throws -> GenerationParameters {
+        var parameters: GenerationParameters
+        do { parameters = try configuration.generationParameters(source: modelOptions.configPath ?? "configuration") } catch {
+            throw CommandFailure("--config: \(error.description)")
+        }
+        if let temperature { parameters.temperature = temperature }
+        if let topK { parameters.topK = topK }
+        if let topP { parameters.topP = topP }
+        if let minP { parameters.minP = minP }
+        if let repeatPenalty { parameters.repetitionPenalty = repeatPenalty }
+        if let repeatLastN { parameters.repeatLastN = repeatLastN }
+        if let frequencyPenalty { parameters.frequencyPenalty = frequencyPenalty }
+        if let presencePenalty { parameters.presencePenalty = presencePenalty }
+        if let seed {
+            guard seed >= -1 else { throw LlamaError.invalidParameter(name: "--seed", value: "\(seed)", reason: "must be -1 (random) or more") }
+            parameters.seed = seed == -1 ? nil : UInt64(seed)
+        }
+        if let nPredict { parameters.maxTokens = nPredict }
+        if !stop.isEmpty { parameters.stop = stop }
+        if let flagged = try constraint.constraint() { parameters.constraint = flagged }
         try parameters.validate()
         return parameters
     }

@@ -15,7 +15,7 @@ struct LlamaSwiftCommand: AsyncParsableCommand {
 
     static let configuration = CommandConfiguration(
         commandName: "llama-swift",
-        abstract: "Run LLaMA 2/3 models stored as GGUF files.",
+        abstract: "Run LLaMA, Mistral, Qwen, Phi-3 and Gemma models stored as GGUF files.",
         subcommands: subcommands,
         defaultSubcommand: GenerateCommand.self
     )

@@ -21,10 +21,21 @@ public enum Tool {
 
     /// Runs the product `name` with `arguments` and waits for it.
     public static func run(_ name: String, _ arguments: [String], input: String? = nil) throws -> Result {
+        try run(program: productsDirectory.appendingPathComponent(name), arguments, input: input)
+    }
+
+    /// Runs the program at `program` in the package root with `arguments`, and `environment`
+    /// added to this process's, and waits for it.
+    public static func run(
+        program: URL, _ arguments: [String], input: String? = nil, environment: [String: String] = [:]
+    ) throws -> Result {
         let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent(name)
+        process.executableURL = program
         process.arguments = arguments
         process.currentDirectoryURL = Fixtures.packageRoot
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
