@@ -20,6 +20,8 @@ let package = Package(
         .library(name: "LlamaServer", targets: ["LlamaServer"]),
         .library(name: "LlamaGrammar", targets: ["LlamaGrammar"]),
         .library(name: "LlamaHub", targets: ["LlamaHub"]),
+        // The C API (Sources/LlamaSwiftC/include/llama_swift.h) as a shared library for other languages.
+        .library(name: "LlamaSwiftC", type: .dynamic, targets: ["LlamaSwiftC"]),
         .executable(name: "gguf-inspect", targets: ["gguf-inspect"]),
         .executable(name: "llama-swift", targets: ["llama-swift"]),
         .executable(name: "llama-swift-bench", targets: ["llama-swift-bench"]),
@@ -93,6 +95,12 @@ let package = Package(
         ),
         // Models from Hugging Face: download into a local cache, resumable and checksummed.
         .target(name: "LlamaHub", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        // The C API over LlamaSwift; its header is in include/ and is not a source of the target.
+        .target(
+            name: "LlamaSwiftC",
+            dependencies: ["LlamaSwift", "LlamaHub", .product(name: "Logging", package: "swift-log")],
+            exclude: ["include"]
+        ),
         // The OpenAI-compatible HTTP server behind `llama-swift serve`.
         .target(
             name: "LlamaServer",

@@ -6,6 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/setup.sh
+# The C API's shared library, which `swift test` does not build; the C and Python examples'
+# tests load it from here.
+swift build -c release --product LlamaSwiftC
+case "$(uname)" in Darwin) extension=dylib ;; *) extension=so ;; esac
+LLAMA_SWIFT_C_LIBRARY="$(swift build -c release --show-bin-path)/libLlamaSwiftC.$extension"
+export LLAMA_SWIFT_C_LIBRARY
 # Release builds: the model tests run real forward passes, far too slow unoptimised.
 swift test -c release
 # shellcheck disable=SC2046
