@@ -188,11 +188,14 @@ import Testing
         defer { hub.close() }
         hub.server.configure { $0.stallAfter = 100_000 }
         let reference = try HubModelReference(Self.repository, file: Self.fileName)
-        let client = hub.client()
+        // No idle timeout can end the stalled download first, however busy the machine: only the cancel.
+        let client = hub.client(idleTimeout: 3600)
         let first = Task { await hubError { try await client.modelFile(reference) } }
-        for _ in 0..<200 where !hub.server.requests.contains(where: { $0.target.hasPrefix("/cdn/") }) {
+        let deadline = ContinuousClock.now + .seconds(300)
+        while !hub.server.requests.contains(where: { $0.target.hasPrefix("/cdn/") }), ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }
+        try #require(hub.server.requests.contains { $0.target.hasPrefix("/cdn/") }, "the first download never reached the CDN")
         let second = await hubError { try await client.modelFile(reference) }
         let partial = hub.cachedPath(Self.repository, Self.fileName) + ".partial"
         #expect(second == .fileSystem(path: partial, reason: "another download of this file is under way"))
