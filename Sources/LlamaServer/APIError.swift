@@ -12,7 +12,7 @@ public struct APIError: Error, Sendable, Equatable, HTTPResponseError {
     public var type: String
     /// The request field at fault, if one is.
     public var param: String?
-    /// A machine-readable code, e.g. `model_not_found`.
+    /// A machine-readable code, e.g. `context_length_exceeded`.
     public var code: String?
 
     /// An error answered with `status` and the given fields.
@@ -27,13 +27,6 @@ public struct APIError: Error, Sendable, Equatable, HTTPResponseError {
     /// 400: the request is malformed or a field is invalid.
     public static func invalidRequest(_ message: String, param: String? = nil, code: String? = nil) -> APIError {
         APIError(status: .badRequest, message: message, type: "invalid_request_error", param: param, code: code)
-    }
-
-    /// 404: the request names a model this server does not serve.
-    public static func modelNotFound(_ name: String) -> APIError {
-        APIError(
-            status: .notFound, message: "The model '\(name)' does not exist", type: "invalid_request_error",
-            param: "model", code: "model_not_found")
     }
 
     /// 413: the body is larger than the server accepts.

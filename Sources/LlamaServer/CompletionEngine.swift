@@ -68,6 +68,15 @@ public struct CompletionParameters: Sendable, Equatable {
     public var temperature: Float = 1
     /// Nucleus sampling mass; 1 keeps every token.
     public var topP: Float = 1
+    /// Sampling keeps at most this many most likely tokens; 0 keeps all (llama.cpp's server: 40).
+    public var topK: Int = 40
+    /// Sampling drops tokens less likely than this fraction of the most likely one (llama.cpp's server: 0.05).
+    public var minP: Float = 0.05
+    /// Divides the positive logits (multiplies the negative) of tokens among the last
+    /// ``repeatLastN``; 1 is off.
+    public var repeatPenalty: Float = 1
+    /// Tokens the penalties look back over; -1 is the whole context.
+    public var repeatLastN: Int = 64
     /// Subtracted from the logit of every token already generated or in the prompt window.
     public var presencePenalty: Float = 0
     /// Subtracted from a token's logit once per earlier occurrence.
@@ -81,7 +90,8 @@ public struct CompletionParameters: Sendable, Equatable {
     /// What the text must be (`response_format`, `grammar`); `nil` leaves it free.
     public var constraint: OutputConstraint? = nil
 
-    /// The OpenAI defaults: temperature 1, top-p 1, no penalties, 16 tokens.
+    /// The OpenAI defaults (temperature 1, top-p 1, no penalties, 16 tokens) and llama.cpp's
+    /// server's for the fields OpenAI lacks (top-k 40, min-p 0.05).
     public init() {}
 }
 

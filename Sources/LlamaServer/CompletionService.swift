@@ -36,7 +36,7 @@ struct CompletionService: Sendable {
         let body: CompletionRequest = try await decode(request)
         let parameters = try body.sampling.parameters(maxTokensLimit: maxTokensLimit)
         return try await serve(
-            .completions, model: body.model, prompt: .text(body.prompt.text), parameters: parameters, sampling: body.sampling)
+            .completions, prompt: .text(body.prompt.text), parameters: parameters, sampling: body.sampling)
     }
 
     /// `POST /v1/chat/completions`.
@@ -66,7 +66,7 @@ struct CompletionService: Sendable {
         }
         let shown = choice == .none ? [] : tools
         return try await serve(
-            .chat, model: body.model, prompt: .chat(turns, tools: shown), parameters: parameters, sampling: body.sampling,
+            .chat, prompt: .chat(turns, tools: shown), parameters: parameters, sampling: body.sampling,
             toolCalls: shown.isEmpty ? nil : ToolCallParser(tools: shown))
     }
 
@@ -97,10 +97,9 @@ struct CompletionService: Sendable {
     /// Checks a request, waits for a slot and answers it whole or as server-sent events; with
     /// `toolCalls`, the reply's tool calls are parsed out of its text.
     private func serve(
-        _ endpoint: Endpoint, model: String?, prompt: CompletionPrompt, parameters: CompletionParameters, sampling: SamplingFields,
+        _ endpoint: Endpoint, prompt: CompletionPrompt, parameters: CompletionParameters, sampling: SamplingFields,
         toolCalls: ToolCallParser? = nil
     ) async throws -> Response {
-        if let model, model != engine.modelName { throw APIError.modelNotFound(model) }
         let promptTokens = try engine.promptTokenCount(prompt)
         guard promptTokens > 0 else { throw APIError.invalidRequest("The prompt is empty", param: "prompt") }
         guard promptTokens < engine.contextSize else {

@@ -81,11 +81,15 @@ public final class LlamaEngine: CompletionEngine {
         return CompletionOutcome(completionTokens: generated, finishReason: filled ? .length : .stop)
     }
 
-    /// The library's parameters for a request's: OpenAI's fields, the library's defaults for the rest.
+    /// The library's parameters for a request's.
     static func generationParameters(_ p: CompletionParameters) -> GenerationParameters {
         var parameters = GenerationParameters()
         parameters.temperature = p.temperature
         parameters.topP = p.topP
+        parameters.topK = p.topK
+        parameters.minP = p.minP
+        parameters.repetitionPenalty = p.repeatPenalty
+        parameters.repeatLastN = p.repeatLastN
         parameters.presencePenalty = p.presencePenalty
         parameters.frequencyPenalty = p.frequencyPenalty
         parameters.seed = p.seed

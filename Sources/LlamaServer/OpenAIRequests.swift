@@ -2,6 +2,7 @@ import LlamaSwift
 
 /// The body of `POST /v1/completions`; fields the server does not use are ignored.
 struct CompletionRequest: Decodable, Sendable {
+    /// Any name: the loaded model answers, as llama.cpp's server does (clients often send a fixed one).
     var model: String?
     var prompt: PromptField
     var sampling: SamplingFields
@@ -63,6 +64,7 @@ struct ChatCompletionRequest: Decodable, Sendable {
         var text: String?
     }
 
+    /// Any name, as in ``CompletionRequest/model``.
     var model: String?
     var messages: [Message]
     var tools: [ToolField]?
@@ -189,6 +191,11 @@ struct SamplingFields: Decodable, Sendable {
     var maxCompletionTokens: Int?
     var temperature: Float?
     var topP: Float?
+    /// llama.cpp's sampling fields beyond OpenAI's.
+    var topK: Int?
+    var minP: Float?
+    var repeatPenalty: Float?
+    var repeatLastN: Int?
     var stop: StopField?
     var seed: Int?
     var presencePenalty: Float?
@@ -209,7 +216,8 @@ struct SamplingFields: Decodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case maxTokens = "max_tokens", maxCompletionTokens = "max_completion_tokens", temperature
-        case topP = "top_p", stop, seed, presencePenalty = "presence_penalty"
+        case topP = "top_p", topK = "top_k", minP = "min_p", repeatPenalty = "repeat_penalty", repeatLastN = "repeat_last_n"
+        case stop, seed, presencePenalty = "presence_penalty"
         case frequencyPenalty = "frequency_penalty", n, stream, streamOptions = "stream_options"
         case responseFormat = "response_format", grammar
     }

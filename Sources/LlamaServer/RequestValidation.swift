@@ -36,6 +36,26 @@ extension SamplingFields {
             // top_p 0 keeps only the most likely token: greedy decoding.
             if topP == 0 { parameters.temperature = 0 } else { parameters.topP = topP }
         }
+        if let topK {
+            guard topK >= 0 else { throw .invalidRequest("top_k must be 0 (all tokens) or more, got \(topK)", param: "top_k") }
+            parameters.topK = topK
+        }
+        if let minP {
+            guard minP >= 0 && minP <= 1 else { throw .invalidRequest("min_p must be between 0 and 1, got \(minP)", param: "min_p") }
+            parameters.minP = minP
+        }
+        if let repeatPenalty {
+            guard repeatPenalty > 0 && repeatPenalty <= 10 else {
+                throw .invalidRequest("repeat_penalty must be above 0 and at most 10, got \(repeatPenalty)", param: "repeat_penalty")
+            }
+            parameters.repeatPenalty = repeatPenalty
+        }
+        if let repeatLastN {
+            guard repeatLastN >= -1 else {
+                throw .invalidRequest("repeat_last_n must be -1 (the whole context) or more, got \(repeatLastN)", param: "repeat_last_n")
+            }
+            parameters.repeatLastN = repeatLastN
+        }
         for (name, value) in [("presence_penalty", presencePenalty), ("frequency_penalty", frequencyPenalty)] {
             if let value, !(value >= -2 && value <= 2) {
                 throw .invalidRequest("\(name) must be between -2 and 2, got \(value)", param: name)

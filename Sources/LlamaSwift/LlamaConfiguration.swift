@@ -11,7 +11,7 @@ import LlamaGrammar
 /// | model | `model`, `hf_repo`, `hf_file`, `offline`, `backend`, `device`, `threads` |
 /// | session | `context_size`, `batch_size`, `cache_type_k`, `cache_type_v`, `chat_template`, `chat_template_file` |
 /// | sampling | `temperature`, `top_k`, `top_p`, `min_p`, `repeat_penalty`, `repeat_last_n`, `frequency_penalty`, `presence_penalty`, `seed`, `max_tokens`, `stop`, `grammar`, `json_schema` |
-/// | server | `host`, `port`, `parallel`, `queue_size` |
+/// | server | `host`, `port`, `parallel`, `queue_size`, `alias` |
 ///
 /// Every consumer accepts the whole object and uses the keys that apply to it, so one file serves
 /// them all. An unknown key, a value of the wrong type or out of range is an error naming the key
@@ -139,6 +139,8 @@ public struct LlamaConfiguration: Sendable, Equatable {
     public var parallel: Int? { int("parallel") }
     /// `queue_size`: requests that may wait for a slot.
     public var queueSize: Int? { int("queue_size") }
+    /// `alias`: the model's name in `serve`'s answers and model list.
+    public var alias: String? { string("alias") }
 
     // MARK: Sampling
 
@@ -275,6 +277,7 @@ public struct LlamaConfiguration: Sendable, Equatable {
             Key(name: "port", section: .server, flag: "--port", kind: .integer(min: 0, max: 65535)),
             Key(name: "parallel", section: .server, flag: "--parallel", kind: .integer(min: 1, max: 1024)),
             Key(name: "queue_size", section: .server, flag: "--queue-size", kind: .integer(min: 0, max: unbounded)),
+            Key(name: "alias", section: .server, flag: "--alias", kind: .string),
         ]
         return Dictionary(uniqueKeysWithValues: table.map { ($0.name, $0) })
     }()

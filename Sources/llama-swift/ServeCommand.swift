@@ -14,6 +14,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var chatTemplate: ChatTemplateOptions
 
+    @Option(help: "The model's name in /v1/models and in answers (default: the file's name); requests may name any model.")
+    var alias: String?
+
     @Option(help: "Address to listen on (default 127.0.0.1).")
     var host: String?
 
@@ -43,7 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
         let parallel = parallel ?? settings.parallel ?? 1
         let maxTokens = maxTokens ?? settings.maxTokens.map { max($0, 0) } ?? 0
         let loaded = try await modelOptions.load(settings)
-        let name = URL(fileURLWithPath: loaded.path).deletingPathExtension().lastPathComponent
+        let name = alias ?? settings.alias ?? URL(fileURLWithPath: loaded.path).deletingPathExtension().lastPathComponent
         let template = try chatTemplate.template(for: loaded.model, configuration: settings)
         let engine = LlamaEngine(
             session: loaded.session, name: name, batchSize: modelOptions.effectiveBatchSize(settings), sessions: parallel,

@@ -36,8 +36,12 @@ struct BadInputTests {
             try await expectError(client, completions, body: try json(["prompt": "a", "n": 2]), status: 400, param: "n")
             try await expectError(client, completions, body: try json(["prompt": "a", "temperature": 3]), status: 400, param: "temperature")
             try await expectError(client, completions, body: try json(["prompt": "a", "stop": [1]]), status: 400, param: "stop")
-            try await expectError(
-                client, completions, body: try json(["prompt": "a", "model": "gpt-9"]), status: 404, param: "model", code: "model_not_found")
+            try await expectError(client, completions, body: try json(["prompt": "a", "model": 9]), status: 400, param: "model")
+            try await expectError(client, completions, body: try json(["prompt": "a", "top_k": -1]), status: 400, param: "top_k")
+            try await expectError(client, completions, body: try json(["prompt": "a", "top_k": "many"]), status: 400, param: "top_k")
+            try await expectError(client, completions, body: try json(["prompt": "a", "min_p": 1.5]), status: 400, param: "min_p")
+            try await expectError(client, completions, body: try json(["prompt": "a", "repeat_penalty": 0]), status: 400, param: "repeat_penalty")
+            try await expectError(client, completions, body: try json(["prompt": "a", "repeat_last_n": -2]), status: 400, param: "repeat_last_n")
             try await expectError(
                 client, completions, body: try json(["prompt": "1 2 3 4 5 6 7 8 9"]), status: 400, code: "context_length_exceeded")
             try await expectError(

@@ -20,6 +20,37 @@ struct EndpointTests {
         }
     }
 
+    @Test("any model name is served by the loaded model, which the answer names")
+    func anyModelName() async throws {
+        try await withTestServer(engine: FakeEngine()) { client in
+            let (status, json) = try await client.post("/v1/completions", ["model": "gpt-4o-mini", "prompt": "a b", "max_tokens": 2])
+            #expect(status == 200)
+            #expect(json["model"] as? String == "fake-model")
+            #expect(json.firstChoice?["text"] as? String == "b a ")
+        }
+    }
+
+    @Test("llama.cpp's sampling fields reach the engine; unset ones keep llama.cpp's server defaults")
+    func samplingFields() async throws {
+        let engine = FakeEngine()
+        try await withTestServer(engine: engine) { client in
+            let body: [String: Any] = [
+                "prompt": "a b", "max_tokens": 2, "top_k": 5, "min_p": 0.2, "repeat_penalty": 1.3, "repeat_last_n": 16,
+                "user": "someone", "unknown_field": [1, 2],
+            ]
+            let (status, _) = try await client.post("/v1/completions", body)
+            #expect(status == 200)
+            let sent = try #require(engine.lastParameters.withLock { $0 })
+            #expect(sent.topK == 5)
+            #expect(sent.minP == Float(0.2))
+            #expect(sent.repeatPenalty == Float(1.3))
+            #expect(sent.repeatLastN == 16)
+            _ = try await client.post("/v1/completions", ["prompt": "a b", "max_tokens": 2])
+            let defaults = try #require(engine.lastParameters.withLock { $0 })
+            #expect(defaults.topK == 40 && defaults.minP == Float(0.05) && defaults.repeatPenalty == 1 && defaults.repeatLastN == 64)
+        }
+    }
+
     @Test("a completion that ends on its own reports finish_reason stop; prompt may be a one-string array")
     func completionStops() async throws {
         try await withTestServer(engine: FakeEngine()) { client in

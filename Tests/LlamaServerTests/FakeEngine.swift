@@ -20,6 +20,8 @@ final class FakeEngine: CompletionEngine {
     /// When set, every generation waits here before its first word.
     let gate: Gate?
     let counters = Mutex(Counters())
+    /// The parameters of the last generation.
+    let lastParameters = Mutex<CompletionParameters?>(nil)
 
     init(contextSize: Int = 64, delay: Duration = .zero, gate: Gate? = nil) {
         self.contextSize = contextSize
@@ -48,6 +50,7 @@ final class FakeEngine: CompletionEngine {
     func generate(
         _ prompt: CompletionPrompt, parameters: CompletionParameters, onText: @Sendable (String) async throws -> Void
     ) async throws -> CompletionOutcome {
+        lastParameters.withLock { $0 = parameters }
         counters.withLock {
             $0.started += 1
             $0.running += 1

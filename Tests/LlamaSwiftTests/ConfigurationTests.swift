@@ -20,7 +20,7 @@ struct ConfigurationTests {
              "cache_type_k": "q8_0", "cache_type_v": "q8_0", "chat_template": "chatml", "temperature": 0.25, "top_k": 7,
              "top_p": 0.5, "min_p": 0.1, "repeat_penalty": 1.1, "repeat_last_n": 32, "frequency_penalty": 0.5,
              "presence_penalty": 0.25, "seed": 42, "max_tokens": 16, "stop": ["\\n\\n", "END"], "host": "0.0.0.0",
-             "port": 0, "parallel": 2, "queue_size": 3, "offline": true}
+             "port": 0, "parallel": 2, "queue_size": 3, "offline": true, "alias": "gpt-x"}
             """)
         #expect(configuration.model == "m.gguf")
         #expect(configuration.backend == .blas)
@@ -34,6 +34,7 @@ struct ConfigurationTests {
         #expect(configuration.port == 0)
         #expect(configuration.parallel == 2)
         #expect(configuration.queueSize == 3)
+        #expect(configuration.alias == "gpt-x")
         #expect(configuration.offline == true)
         let parameters = try configuration.generationParameters()
         #expect(parameters.temperature == 0.25)

@@ -18,7 +18,7 @@ struct ConfigFileToolTests {
         let path = folder.appendingPathComponent("llama-swift.json").path
         let text = """
             {"model": "\(model)", "threads": 1, "context_size": 200, "temperature": 0, "max_tokens": 12,
-             "port": 0, "parallel": 2\(extra)}
+             "port": 0, "parallel": 2, "alias": "storyteller"\(extra)}
             """
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         return path
@@ -64,6 +64,7 @@ struct ConfigFileToolTests {
             printed += String(decoding: chunk, as: UTF8.self)
         }
         let line = try #require(printed.split(separator: "\n").first { $0.contains("serving") }, "\(printed)")
+        #expect(line.contains("serving storyteller on"), "\(line)")
         #expect(line.contains("(context 200, 2 parallel)"), "\(line)")
         let port = try #require(line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) })
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/completions")!)
@@ -72,6 +73,7 @@ struct ConfigFileToolTests {
         let (body, response) = try await URLSession.shared.data(for: request)
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
         let json = try JSONSerialization.jsonObject(with: body) as? [String: Any]
+        #expect(json?["model"] as? String == "storyteller")
         // The file's max_tokens is the server's limit and default.
         #expect((json?["usage"] as? [String: Int])?["completion_tokens"].map { (1...12).contains($0) } == true, "\(json ?? [:])")
         process.interrupt()
