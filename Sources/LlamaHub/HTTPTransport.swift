@@ -70,15 +70,25 @@ struct HTTPTransport: Sendable {
         func header(_ name: String) -> String? { response.value(forHTTPHeaderField: name) }
     }
 
+    /// How long a metadata request (a listing, a `HEAD`) may take at least, whatever
+    /// ``idleTimeout`` says. FoundationNetworking on Linux can trap ("Received callback for HTTP
+    /// redirection, but we're not waiting for it") when a request's state changes, as a time-out
+    /// changes it, while its redirect waits for the delegate's answer on a busy machine; metadata
+    /// requests are the ones the hub redirects, and a short idle timeout is for stalled bodies.
+    static let metadataTimeout: TimeInterval = 60
+
     /// Sends `request` and collects its body, up to `bodyLimit` bytes; a redirect is returned as it came.
     func fetch(_ request: URLRequest, bodyLimit: Int = 64 << 20) async throws(HubError) -> Reply {
         let url = request.url!
         let sink = BufferSink(limit: bodyLimit)
-        let outcome = await perform(request, into: sink)
+        let timeout = max(idleTimeout, Self.metadataTimeout)
+        var request = request
+        request.timeoutInterval = timeout
+        let outcome = await Transfer(sink: sink).run(request, idleTimeout: timeout)
         if sink.overflowed {
             throw .invalidResponse(url: url.absoluteString, reason: "the body is larger than \(bodyLimit) bytes")
         }
-        if let failure = outcome.failure { throw .transport(url: url.absoluteString, reason: Self.describe(failure, timeout: idleTimeout)) }
+        if let failure = outcome.failure { throw .transport(url: url.absoluteString, reason: Self.describe(failure, timeout: timeout)) }
         guard let response = outcome.response else {
             throw .invalidResponse(url: url.absoluteString, reason: "no HTTP response")
         }

@@ -200,8 +200,10 @@ import Testing
         let partial = hub.cachedPath(Self.repository, Self.fileName) + ".partial"
         #expect(second == .fileSystem(path: partial, reason: "another download of this file is under way"))
         first.cancel()
-        guard case .interrupted(_, _, _, _, partial, "cancelled") = await first.value else {
-            Issue.record("expected the cancelled download to be interrupted")
+        let outcome = await first.value
+        // Cancelled ("cancelled"), or cut by the server's end of the test first: either way kept.
+        guard case .interrupted(_, _, _, _, partial, _) = outcome else {
+            Issue.record("expected the cancelled download to be interrupted, got \(String(describing: outcome))")
             return
         }
         #expect(FileManager.default.fileExists(atPath: partial))
