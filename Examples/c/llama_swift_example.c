@@ -5,6 +5,7 @@
  *   llama_swift_example cancel MODEL PROMPT K     stops from the callback after K pieces
  *   llama_swift_example errors MODEL              a missing file, NULL handles, malformed JSON
  *   llama_swift_example config FILE PROMPT        everything from one configuration file
+ *   llama_swift_example roundtrip MODEL PROMPT STATE   tokens and back; state saved and restored
  *
  * Build: cc -I Sources/LlamaSwiftC/include Examples/c/llama_swift_example.c \
  *          -L "$LIBDIR" -lLlamaSwiftC -Wl,-rpath,"$LIBDIR" -o llama_swift_example
@@ -121,6 +122,10 @@ static int errors(const char *path) {
     EXPECT_ERROR("malformed messages", llama_swift_chat(session, "[{\"role\": 1}]", NULL, print_piece, NULL, &error) == -1);
     llama_swift_session_free(session);
     EXPECT_ERROR("freed session", llama_swift_generate(session, "x", NULL, print_piece, NULL, &error) == -1);
+    /* A new session may reuse the freed one's memory; the freed handle must stay dead. */
+    llama_swift_session *other = llama_swift_session_create(model, NULL, &error);
+    EXPECT_ERROR("freed session after a new one", llama_swift_generate(session, "x", NULL, print_piece, NULL, &error) == -1);
+    llama_swift_session_free(other);
     llama_swift_session_free(session); /* a second free is harmless */
     llama_swift_model_free(model);
     EXPECT_ERROR("freed model", llama_swift_session_create(model, NULL, &error) == NULL);
@@ -132,6 +137,35 @@ static int errors(const char *path) {
     llama_swift_string_free(NULL);
     return failures != 0;
 #undef EXPECT_ERROR
+}
+
+/* Tokens there and back, and a session's state saved, forgotten and restored. */
+static int roundtrip(const char *path, const char *prompt, const char *state) {
+    char *error = NULL;
+    llama_swift_model *model = load(path, &error);
+    if (model == NULL) return fail("load", error);
+    int64_t count = llama_swift_tokenize(model, prompt, 1, 0, NULL, 0, &error);
+    if (count < 0) return fail("tokenize", error);
+    int32_t *tokens = malloc(sizeof(int32_t) * (size_t)count);
+    if (llama_swift_tokenize(model, prompt, 0, 0, tokens, (size_t)count, &error) < 0) return fail("tokenize", error);
+    int64_t without_bos = llama_swift_tokenize(model, prompt, 0, 0, NULL, 0, &error);
+    char *text = llama_swift_detokenize(model, tokens, (size_t)without_bos, &error);
+    if (text == NULL) return fail("detokenize", error);
+    printf("tokens %lld, text \"%s\"\n", (long long)count, text);
+    llama_swift_string_free(text);
+    free(tokens);
+
+    llama_swift_session *session = llama_swift_session_create(model, "{\"context_size\": 64}", &error);
+    if (session == NULL) return fail("session", error);
+    if (llama_swift_generate(session, prompt, "{\"temperature\": 0, \"max_tokens\": 8}", NULL, NULL, &error) != 0) return fail("generate", error);
+    if (llama_swift_session_save(session, state, &error) != 0) return fail("save", error);
+    if (llama_swift_session_reset(session, &error) != 0) return fail("reset", error);
+    int64_t restored = llama_swift_session_restore(session, state, &error);
+    if (restored < 0) return fail("restore", error);
+    printf("restored %lld tokens\n", (long long)restored);
+    llama_swift_session_free(session);
+    llama_swift_model_free(model);
+    return 0;
 }
 
 /* Model, session and generation all configured by FILE. */
@@ -165,6 +199,7 @@ int main(int argc, char **argv) {
     if (argc == 5 && strcmp(argv[1], "cancel") == 0) return generate(argv[2], argv[3], 1000, atoi(argv[4]));
     if (argc == 3 && strcmp(argv[1], "errors") == 0) return errors(argv[2]);
     if (argc == 4 && strcmp(argv[1], "config") == 0) return config(argv[2], argv[3]);
-    fprintf(stderr, "usage: %s generate MODEL PROMPT N | cancel MODEL PROMPT K | errors MODEL | config FILE PROMPT\n", argv[0]);
+    if (argc == 5 && strcmp(argv[1], "roundtrip") == 0) return roundtrip(argv[2], argv[3], argv[4]);
+    fprintf(stderr, "usage: %s generate MODEL PROMPT N | cancel MODEL PROMPT K | errors MODEL | config FILE PROMPT | roundtrip MODEL PROMPT STATE\n", argv[0]);
     return 2;
 }

@@ -74,12 +74,13 @@ public struct LlamaConfiguration: Sendable, Equatable {
     ///
     /// - Throws: ``LlamaError/invalidConfiguration(source:key:reason:)`` naming the file.
     public init(contentsOfFile path: String) throws(LlamaError) {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        guard let size = attributes?[.size] as? Int, let data = FileManager.default.contents(atPath: path) else {
+        let limit = 1 << 20
+        guard let file = FileHandle(forReadingAtPath: path), let data = try? file.read(upToCount: limit + 1) else {
             throw .invalidConfiguration(source: path, key: nil, reason: "cannot read the file")
         }
-        guard size <= 1 << 20 else {
-            throw .invalidConfiguration(source: path, key: nil, reason: "\(size) bytes is larger than the 1 MiB a configuration may be")
+        try? file.close()
+        guard data.count <= limit else {
+            throw .invalidConfiguration(source: path, key: nil, reason: "larger than the 1 MiB a configuration may be")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw .invalidConfiguration(source: path, key: nil, reason: "not UTF-8 text")
@@ -87,11 +88,29 @@ public struct LlamaConfiguration: Sendable, Equatable {
         try self.init(json: text, source: path)
     }
 
-    /// This configuration with every key that `other` sets taken from `other`.
+    /// This configuration with every key that `other` sets taken from `other`. A key that
+    /// excludes another (`grammar` and `json_schema`, `model` and `hf_repo`, `chat_template` and
+    /// `chat_template_file`; the two cache types, which must agree) replaces it too.
     public func merging(_ other: LlamaConfiguration) -> LlamaConfiguration {
         var merged = self
+        for group in Self.exclusiveKeys where group.contains(where: other.contains) {
+            for key in group { merged.values[key] = nil }
+        }
         merged.values.merge(other.values) { _, new in new }
         return merged
+    }
+
+    /// Keys of which one configuration sets at most one (the cache types: the same value).
+    private static let exclusiveKeys: [[String]] = [
+        ["grammar", "json_schema"], ["model", "hf_repo", "hf_file"], ["chat_template", "chat_template_file"],
+        ["cache_type_k", "cache_type_v"],
+    ]
+
+    /// `error` with a flag name it gives (`--ctx-size`) replaced by this format's key.
+    static func naming(_ error: LlamaError, source: String) -> LlamaError {
+        guard case .invalidParameter(let flag, let value, let reason) = error,
+              let key = keys.values.first(where: { $0.flag == flag })?.name else { return error }
+        return .invalidConfiguration(source: source, key: key, reason: "\(value): \(reason)")
     }
 
     /// Whether `key` is set.
@@ -171,9 +190,7 @@ public struct LlamaConfiguration: Sendable, Equatable {
             try p.validate()
             try p.constraint?.validate()
         } catch {
-            guard case .invalidParameter(let flag, let value, let reason) = error else { throw error }
-            let key = Self.keys.values.first { $0.flag == flag }?.name ?? flag
-            throw .invalidConfiguration(source: source, key: key, reason: "\(value): \(reason)")
+            throw Self.naming(error, source: source)
         }
         return p
     }
@@ -254,7 +271,7 @@ public struct LlamaConfiguration: Sendable, Equatable {
             Key(name: "backend", section: .model, flag: "--backend", kind: .choice(ComputeBackend.allCases.map(\.rawValue))),
             Key(name: "device", section: .model, flag: "--device", kind: .integer(min: 0, max: unbounded)),
             Key(name: "threads", section: .model, flag: "--threads", kind: .integer(min: 1, max: 1024)),
-            Key(name: "context_size", section: .session, flag: "--ctx-size", kind: .integer(min: 0, max: unbounded)),
+            Key(name: "context_size", section: .session, flag: "--ctx-size", kind: .integer(min: 0, max: LlamaModel.maximumContextSize)),
             Key(name: "batch_size", section: .session, flag: "--batch-size", kind: .integer(min: 1, max: unbounded)),
             Key(name: "cache_type_k", section: .session, flag: "--cache-type-k", kind: .choice(KVCacheType.allCases.map(\.rawValue))),
             Key(name: "cache_type_v", section: .session, flag: "--cache-type-v", kind: .choice(KVCacheType.allCases.map(\.rawValue))),

@@ -207,10 +207,17 @@ public final class LlamaModel: Sendable {
         tokenizer.encode(text, addSpecial: addSpecial, parseSpecial: parseSpecial)
     }
 
+    /// The most positions a session may ask for (16 Mi): far beyond any model's training, and
+    /// small enough that the size of its cache cannot overflow.
+    public static let maximumContextSize = 1 << 24
+
     private func checkedContext(_ contextSize: Int?) throws(LlamaError) -> Int {
         let context = contextSize ?? min(configuration.contextLength, 4096)
         guard context >= 1 else {
             throw .invalidParameter(name: "--ctx-size", value: "\(context)", reason: "must be at least 1")
+        }
+        guard context <= Self.maximumContextSize else {
+            throw .invalidParameter(name: "--ctx-size", value: "\(context)", reason: "must be at most \(Self.maximumContextSize)")
         }
         return context
     }

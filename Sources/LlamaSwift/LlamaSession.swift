@@ -92,16 +92,25 @@ public actor LlamaSession {
         messages: [ChatMessage], tools: [ToolDefinition], parameters: GenerationParameters,
         template: ChatTemplate?, variables: [String: Value]
     ) -> AsyncThrowingStream<String, Error> {
-        guard let template = template ?? model.chatTemplate else {
-            return AsyncThrowingStream { $0.finish(throwing: LlamaError.missingMetadata(key: "tokenizer.chat_template")) }
+        do {
+            return stream(tokens: try chatPrompt(messages, tools: tools, template: template, variables: variables), parameters: parameters)
+        } catch {
+            return AsyncThrowingStream { $0.finish(throwing: error) }
         }
+    }
+
+    /// The tokens of the prompt `template` (else the model's) renders for `messages`.
+    private nonisolated func chatPrompt(
+        _ messages: [ChatMessage], tools: [ToolDefinition], template: ChatTemplate?, variables: [String: Value]
+    ) throws(LlamaError) -> [Int] {
+        guard let template = template ?? model.chatTemplate else { throw .missingMetadata(key: "tokenizer.chat_template") }
         let prompt: String
         do {
             prompt = try template.render(messages, tools: tools, addGenerationPrompt: true, variables: variables)
         } catch {
-            return AsyncThrowingStream { $0.finish(throwing: LlamaError.chatTemplateFailed(error.description)) }
+            throw .chatTemplateFailed(error.description)
         }
-        return stream(tokens: model.tokenizeChatPrompt(prompt), parameters: parameters)
+        return model.tokenizeChatPrompt(prompt)
     }
 
     /// The logits after each of `tokens`, evaluated from position 0 (the cache is cleared
@@ -140,7 +149,10 @@ public actor LlamaSession {
         let (stream, continuation) = AsyncThrowingStream<String, Error>.makeStream()
         let task = Task {
             do {
-                try await self.run(prompt: tokens, parameters: parameters) { continuation.yield($0) }
+                try await self.run(prompt: tokens, parameters: parameters) {
+                    continuation.yield($0)
+                    return true
+                }
                 continuation.finish()
             } catch {
                 continuation.finish(throwing: error)
@@ -151,8 +163,8 @@ public actor LlamaSession {
     }
 
     /// The generation loop: evaluate the new part of the prompt, then sample, emit and evaluate
-    /// one token at a time.
-    private func run(prompt: [Int], parameters: GenerationParameters, emit: @Sendable (String) -> Void) throws(LlamaError) {
+    /// one token at a time, until `emit` returns false or the generation ends.
+    private func run(prompt: [Int], parameters: GenerationParameters, emit: (String) -> Bool) throws(LlamaError) {
         try parameters.validate()
         guard !prompt.isEmpty else { throw .emptyInput }
         guard prompt.count <= contextSize else { throw .contextOverflow(tokens: prompt.count, contextSize: contextSize) }
@@ -189,7 +201,7 @@ public actor LlamaSession {
             let complete = try constrained?.accept(Int(token)) ?? false
             statistics.generatedTokens += 1
             let (text, stopped) = stops.append(decoder.append(Int(token)))
-            if !text.isEmpty { emit(text) }
+            if !text.isEmpty, !emit(text) { return }
             if stopped { return }
             let done = complete || statistics.generatedTokens == parameters.maxTokens || history.count == contextSize
             if done { break }
@@ -200,6 +212,23 @@ public actor LlamaSession {
             Self.logger.debug("context of \(contextSize) tokens is full")
         }
         let rest = stops.append(decoder.flush()).emit + stops.flush()
-        if !rest.isEmpty { emit(rest) }
+        if !rest.isEmpty { _ = emit(rest) }
+    }
+
+    /// ``generate(prompt:parameters:)`` handing each piece to `onPiece` as it is produced, on
+    /// the session's executor, instead of streaming it; returning false from `onPiece` stops the
+    /// generation there. For callers that cannot iterate a stream, such as the C API.
+    ///
+    /// - Throws: ``LlamaError`` as the stream does.
+    public func generate(prompt: String, parameters: GenerationParameters, onPiece: @Sendable (String) -> Bool) throws(LlamaError) {
+        try run(prompt: model.tokenize(prompt, addSpecial: true, parseSpecial: false), parameters: parameters, emit: onPiece)
+    }
+
+    /// ``chat(messages:parameters:template:variables:)`` handing each piece of the reply to
+    /// `onPiece`, as ``generate(prompt:parameters:onPiece:)`` does.
+    public func chat(
+        messages: [ChatMessage], parameters: GenerationParameters, template: ChatTemplate?, onPiece: @Sendable (String) -> Bool
+    ) throws(LlamaError) {
+        try run(prompt: chatPrompt(messages, tools: [], template: template, variables: [:]), parameters: parameters, emit: onPiece)
     }
 }

@@ -15,7 +15,9 @@ public func llama_swift_generate(
         let text = try string(prompt, name: "prompt")
         let generation = try handle.generationParameters(try optionalString(parameters, name: "parameters_json"))
         return try handle.exclusive { () throws(CAPIError) in
-            try deliver(handle.session.generate(prompt: text, parameters: generation), to: onPiece, userData)
+            try deliver(to: onPiece, userData) { channel in
+                try await handle.session.generate(prompt: text, parameters: generation, onPiece: channel.send)
+            }
         }
     }
 }
@@ -30,9 +32,10 @@ public func llama_swift_chat(
         let conversation = try chatMessages(try string(messages, name: "messages_json"))
         let generation = try handle.generationParameters(try optionalString(parameters, name: "parameters_json"))
         return try handle.exclusive { () throws(CAPIError) in
-            try deliver(
-                handle.session.chat(messages: conversation, parameters: generation, template: handle.template),
-                to: onPiece, userData)
+            try deliver(to: onPiece, userData) { channel in
+                try await handle.session.chat(
+                    messages: conversation, parameters: generation, template: handle.template, onPiece: channel.send)
+            }
         }
     }
 }
@@ -65,18 +68,20 @@ func chatMessages(_ json: String) throws(CAPIError) -> [ChatMessage] {
     }
 }
 
-/// Drives `stream` from a task and hands its pieces to `callback` on this thread, in order.
+/// Runs `generation` in a task, which hands its pieces to the channel from the session's
+/// executor, and passes them to `callback` on this thread, in order.
 ///
-/// - Returns: 0 when the stream ended, 1 when the callback asked to stop (the generation is
-///   cancelled and has stopped when this returns).
+/// - Returns: 0 when the generation ended, 1 when the callback asked to stop (the session stops
+///   at its next piece, and has stopped when this returns).
 /// - Throws: ``CAPIError`` with the generation's error.
 func deliver(
-    _ stream: AsyncThrowingStream<String, any Error>, to callback: PieceCallback?, _ userData: UnsafeMutableRawPointer?
+    to callback: PieceCallback?, _ userData: UnsafeMutableRawPointer?,
+    _ generation: @escaping @Sendable (PieceChannel) async throws -> Void
 ) throws(CAPIError) -> Int32 {
     let channel = PieceChannel()
-    let task = Task.detached {
+    Task.detached {
         do {
-            for try await piece in stream { channel.send(piece) }
+            try await generation(channel)
             channel.finish(nil)
         } catch {
             channel.finish(error)
@@ -89,7 +94,7 @@ func deliver(
             guard !stopped, let callback else { continue }
             if piece.withCString({ callback($0, userData) }) != 0 {
                 stopped = true
-                task.cancel()
+                channel.stop()
             }
         case .end(let failure):
             if stopped { return 1 }
@@ -99,8 +104,9 @@ func deliver(
     }
 }
 
-/// Pieces passed from the generating task to the C caller's thread.
-private final class PieceChannel: @unchecked Sendable {
+/// Pieces passed from the generating session to the C caller's thread, and the caller's
+/// request to stop passed back.
+final class PieceChannel: @unchecked Sendable {
     enum Event {
         case piece(String)
         case end((any Error)?)
@@ -109,9 +115,23 @@ private final class PieceChannel: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [Event] = []
     private var head = 0
+    private var stopped = false
 
-    func send(_ piece: String) { post(.piece(piece)) }
+    /// Queues a piece; false once the caller asked to stop, which ends the generation.
+    @Sendable func send(_ piece: String) -> Bool {
+        post(.piece(piece))
+        condition.lock()
+        defer { condition.unlock() }
+        return !stopped
+    }
+
     func finish(_ error: (any Error)?) { post(.end(error)) }
+
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.unlock()
+    }
 
     private func post(_ event: Event) {
         condition.lock()

@@ -34,7 +34,7 @@ final class SessionHandle: @unchecked Sendable {
         lock.lock()
         guard !busy else {
             lock.unlock()
-            throw CAPIError("the session is busy with a call in another thread")
+            throw CAPIError("the session is busy with another call (from another thread, or from its own callback)")
         }
         busy = true
         lock.unlock()
@@ -47,22 +47,30 @@ final class SessionHandle: @unchecked Sendable {
     }
 }
 
-/// The live handles of one kind. A pointer the C side passes is used only when it is in the
-/// table, so a stale, foreign or NULL pointer is an error instead of a crash. The table keeps its
-/// objects alive; a call looks its object up once and holds it for its duration.
+/// The live handles of one kind. A handle is a number never given out before, not an address,
+/// so a freed handle stays invalid even when memory is reused; a pointer the C side passes is used
+/// only when it is in the table, so a stale, foreign or NULL pointer is an error instead of a
+/// crash. The table keeps its objects alive; a call looks its object up once and holds it for its
+/// duration.
 final class HandleTable<Object: AnyObject>: @unchecked Sendable {
     private var objects: [UnsafeMutableRawPointer: Object] = [:]
     private let lock = NSLock()
     private let kind: String
+    /// The next handle's number; odd and far from small integers and real addresses' alignment.
+    private var next: UInt
 
-    init(kind: String) { self.kind = kind }
+    init(kind: String, first: UInt) {
+        self.kind = kind
+        next = first
+    }
 
     /// Registers `object` and returns its handle.
     func insert(_ object: Object) -> UnsafeMutableRawPointer {
-        let pointer = Unmanaged.passUnretained(object).toOpaque()
         lock.lock()
+        defer { lock.unlock() }
+        let pointer = UnsafeMutableRawPointer(bitPattern: next)!
+        next += 2
         objects[pointer] = object
-        lock.unlock()
         return pointer
     }
 
@@ -91,6 +99,6 @@ final class HandleTable<Object: AnyObject>: @unchecked Sendable {
 
 /// Every live handle.
 enum Handles {
-    static let models = HandleTable<ModelHandle>(kind: "model")
-    static let sessions = HandleTable<SessionHandle>(kind: "session")
+    static let models = HandleTable<ModelHandle>(kind: "model", first: 0x1000_0001)
+    static let sessions = HandleTable<SessionHandle>(kind: "session", first: 0x2000_0001)
 }

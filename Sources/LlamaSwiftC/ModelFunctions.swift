@@ -20,7 +20,7 @@ public func llama_swift_model_load(_ config: UnsafePointer<CChar>?, _ error: Err
             let client = HubClient(offline: configuration.offline ?? false)
             path = try blocking { try await client.modelFile(reference) }
         }
-        let model = try LlamaModel(configuration: configuration, path: path)
+        let model = try LlamaModel(configuration: configuration, path: path, source: "config_json")
         return Handles.models.insert(ModelHandle(model: model, configuration: configuration))
     }
 }
@@ -48,14 +48,14 @@ public func llama_swift_model_free(_ model: UnsafeMutableRawPointer?) {
 @_cdecl("llama_swift_tokenize")
 public func llama_swift_tokenize(
     _ model: UnsafeMutableRawPointer?, _ text: UnsafePointer<CChar>?, _ addSpecial: Int32, _ parseSpecial: Int32,
-    _ tokens: UnsafeMutablePointer<Int32>?, _ capacity: Int, _ error: ErrorSlot
+    _ tokens: UnsafeMutablePointer<Int32>?, _ capacity: UInt, _ error: ErrorSlot
 ) -> Int64 {
     call(error, failure: -1) {
         let handle = try Handles.models.object(model)
         let ids = handle.model.tokenize(try string(text, name: "text"), addSpecial: addSpecial != 0, parseSpecial: parseSpecial != 0)
         if capacity > 0 {
             guard let tokens else { throw CAPIError("tokens is NULL but capacity is \(capacity)") }
-            for (i, id) in ids.prefix(capacity).enumerated() { tokens[i] = Int32(id) }
+            for (i, id) in ids.prefix(Int(min(capacity, UInt(Int.max)))).enumerated() { tokens[i] = Int32(id) }
         }
         return Int64(ids.count)
     }
@@ -63,16 +63,15 @@ public func llama_swift_tokenize(
 
 @_cdecl("llama_swift_detokenize")
 public func llama_swift_detokenize(
-    _ model: UnsafeMutableRawPointer?, _ tokens: UnsafePointer<Int32>?, _ count: Int, _ error: ErrorSlot
+    _ model: UnsafeMutableRawPointer?, _ tokens: UnsafePointer<Int32>?, _ count: UInt, _ error: ErrorSlot
 ) -> UnsafeMutablePointer<CChar>? {
     call(error, failure: nil) {
         let handle = try Handles.models.object(model)
-        guard count >= 0 else { throw CAPIError("count \(count) is negative") }
         guard count == 0 || tokens != nil else { throw CAPIError("tokens is NULL but count is \(count)") }
+        guard count <= UInt(Int32.max) else { throw CAPIError("count \(count) is more tokens than any text has") }
         let vocabulary = handle.model.configuration.vocabularySize
         var ids: [Int] = []
-        ids.reserveCapacity(count)
-        for i in 0..<count {
+        for i in 0..<Int(count) {
             let id = Int(tokens![i])
             guard (0..<vocabulary).contains(id) else {
                 throw CAPIError("tokens[\(i)] = \(id) is outside the vocabulary (0..<\(vocabulary))")

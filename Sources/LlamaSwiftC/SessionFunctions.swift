@@ -14,8 +14,8 @@ public func llama_swift_session_create(
         }
         // Checked here so that a bad default fails at creation rather than at every generation.
         _ = try configuration.generationParameters(source: "config_json")
-        let session = try handle.model.makeSession(configuration: configuration)
-        let template = try handle.model.chatTemplate(configuration: configuration)
+        let session = try handle.model.makeSession(configuration: configuration, source: "config_json")
+        let template = try handle.model.chatTemplate(configuration: configuration, source: "config_json")
         return Handles.sessions.insert(SessionHandle(session: session, configuration: configuration, template: template))
     }
 }

@@ -49,6 +49,10 @@ struct ModelOptions: ParsableArguments {
     @Flag(name: .long, help: "Log the library's informational messages to stderr.")
     var verbose = false
 
+    func validate() throws {
+        if model != nil, hfRepo != nil { throw ValidationError("give -m or -hf, not both") }
+    }
+
     /// The `--config` file, or an empty configuration.
     func configuration() throws -> LlamaConfiguration {
         guard let configPath else { return LlamaConfiguration() }
@@ -76,7 +80,10 @@ struct ModelOptions: ParsableArguments {
     /// The model path: `--model`, else `--hf-repo` (downloaded when needed), else the
     /// configuration's `model` or `hf_repo`, else the stories260K fixture from the usual places.
     func resolvedModelPath(_ configuration: LlamaConfiguration) async throws -> String {
-        if let model { return model }
+        if let model {
+            guard hfFile == nil else { throw ValidationError("--hf-file needs -hf, not -m") }
+            return model
+        }
         if let hfRepo { return try await download(hfRepo, file: hfFile, offline: offline || configuration.offline == true) }
         if let model = configuration.model { return model }
         if let repository = configuration.huggingFaceRepository {

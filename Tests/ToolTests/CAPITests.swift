@@ -81,6 +81,19 @@ struct CAPITests {
         for line in expected {
             #expect(result.stdout.contains(line), "\(line) in \(result.stdout)")
         }
-        #expect(result.stdout.components(separatedBy: "is not a live session handle").count - 1 == (language == "c" ? 2 : 1))
+        #expect(result.stdout.components(separatedBy: "is not a live session handle").count - 1 == (language == "c" ? 3 : 1))
+    }
+
+    @Test func tokensRoundTripAndStateIsRestored() throws {
+        let model = try Fixtures.path("stories260K.gguf")
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("c-state-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let result = try c(["roundtrip", model, Self.prompt, state])
+        #expect(result.status == 0, "\(result.stderr)")
+        let tokens = try Tool.run("llama-swift", ["tokenize", "-m", model, "-p", Self.prompt, "--json"])
+        let ids = try #require(try JSONSerialization.jsonObject(with: Data(tokens.stdout.utf8)) as? [Any])
+        #expect(result.stdout.contains("tokens \(ids.count), text \"\(Self.prompt)\""), "\(result.stdout) / \(tokens.stdout)")
+        // The prompt's tokens and the 8 generated, less the last, whose keys are not yet cached.
+        #expect(result.stdout.contains("restored \(ids.count + 7) tokens"), "\(result.stdout)")
     }
 }

@@ -28,7 +28,8 @@
  *
  * Logging. The library's messages go to standard error at the level LLAMA_SWIFT_LOG_LEVEL
  * names (trace, debug, info, notice, warning, error, critical; default warning), read at the
- * first llama_swift_model_load.
+ * first llama_swift_model_load. This sets up swift-log for the process, so a Swift program that
+ * sets up its own logging should call the Swift API rather than this one.
  */
 #ifndef LLAMA_SWIFT_H
 #define LLAMA_SWIFT_H
@@ -46,7 +47,9 @@ extern "C" {
 typedef struct llama_swift_model llama_swift_model;
 typedef struct llama_swift_session llama_swift_session;
 
-/* Called with each UTF-8 piece of generated text; return non-zero to stop. */
+/* Called with each UTF-8 piece of generated text; return non-zero to stop. Where a function takes
+   one, it may be NULL: the text is generated and dropped. The callback must not call the API on
+   the session it is generating with (that call fails: the session is busy). */
 typedef int (*llama_swift_piece_fn)(const char *piece, void *user_data);
 
 /* The LLAMA_SWIFT_API_VERSION the library was built with. */
