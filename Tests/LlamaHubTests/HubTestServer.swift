@@ -66,6 +66,7 @@ final class HubTestServer: Sendable {
         var repositories: [String: [ServedFile]] = [:]
         var behaviour = Behaviour()
         var requests: [Request] = []
+        var stopped = false
     }
 
     /// The lowercase hex SHA-256 of `bytes`.
@@ -130,8 +131,10 @@ final class HubTestServer: Sendable {
         thread.start()
     }
 
-    /// Stops accepting connections; the accepting thread closes the socket as it ends.
+    /// Stops accepting connections and ends stalled answers; the accepting thread closes the
+    /// socket as it ends.
     func stop() {
+        state.withLock { $0.stopped = true }
         shutdown(listener, Int32(SHUT_RDWR))
     }
 
@@ -234,9 +237,13 @@ final class HubTestServer: Sendable {
         guard head.method != "HEAD" else { return }
         if let stallAfter = answer.stallAfter {
             guard send(connection, Array(answer.body.prefix(stallAfter))) else { return }
-            // Quiet until the client hangs up (or ten seconds pass), which makes the socket readable.
+            // Quiet until the client hangs up, which makes the socket readable, or the server
+            // stops: however slow a loaded machine is, only the client or the test ends a stall.
             var descriptor = pollfd(fd: connection, events: Int16(POLLIN), revents: 0)
-            _ = poll(&descriptor, 1, 10_000)
+            while !state.withLock({ $0.stopped }) {
+                let ready = poll(&descriptor, 1, 100)
+                if ready > 0 || (ready < 0 && errno != EINTR) { return }
+            }
             return
         }
         _ = send(connection, Array(answer.body.prefix(answer.cutAfter ?? answer.body.count)))
