@@ -86,7 +86,8 @@ public struct GGUFWriter {
         }
     }
 
-    /// Writes the file to `path`, replacing any file there.
+    /// Writes the file to `path`, replacing any file there only once the whole file is on the disk
+    /// (through ``AtomicFile``): a failure or a kill part-way leaves the previous file or none.
     public func write(to path: String) throws(GGUFError) {
         let alignment = try self.alignment
         var header = ByteWriter()
@@ -110,18 +111,8 @@ public struct GGUFWriter {
         }
         header.pad(to: alignment)
 
-        guard let out = fopen(path, "wb") else {
-            throw .writeFailed(path: path, reason: String(cString: strerror(errno)))
-        }
-        var closed = false
-        defer { if !closed { fclose(out) } }
-        func put(_ bytes: [UInt8], count: Int) throws(GGUFError) {
-            let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, count, out) }
-            guard written == count else {
-                throw .writeFailed(path: path, reason: String(cString: strerror(errno)))
-            }
-        }
-        try put(header.bytes, count: header.bytes.count)
+        let out = try AtomicFile(path: path)
+        try out.write(header.bytes)
 
         var scratch = [UInt8]()
         for t in tensors {
@@ -140,10 +131,9 @@ public struct GGUFWriter {
                 throw failure as? GGUFError
                     ?? .writeFailed(path: path, reason: "producing tensor '\(t.name)': \(failure)")
             }
-            try put(scratch, count: padded)
+            try out.write(scratch, count: padded)
         }
-        closed = true
-        guard fclose(out) == 0 else { throw .writeFailed(path: path, reason: String(cString: strerror(errno))) }
+        try out.commit()
     }
 
     private static func align(_ value: Int, _ alignment: Int) -> Int {

@@ -1,4 +1,5 @@
 import Foundation
+import GGUF
 
 /// Saving and restoring what a session has evaluated, so that a long prompt (a system prompt, a
 /// document) is processed once and reloaded later in a fraction of the time. It works the same
@@ -25,7 +26,8 @@ extension LlamaSession {
     public var cachedTokens: [Int] { history.map(Int.init) }
 
     /// Writes the session's tokens and their keys and values to `path`, replacing any file there
-    /// (written to a temporary file and renamed, so an interrupted save leaves the old file).
+    /// (through `AtomicFile`: written beside it, flushed and renamed, so an interrupted save leaves
+    /// the old file or none).
     ///
     /// - Throws: ``SessionStateError/io(path:reason:)`` when the file cannot be written or the
     ///   cache cannot be read back from its device.
@@ -45,8 +47,12 @@ extension LlamaSession {
         for token in history { data.appendLittleEndian(UInt32(bitPattern: token)) }
         data.append(contentsOf: cacheBytes)
         data.appendLittleEndian(SessionStateLayout.checksum(data))
-        do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw .io(path: path, reason: error.localizedDescription)
+        do {
+            let file = try AtomicFile(path: path)
+            try file.write([UInt8](data))
+            try file.commit()
+        } catch {
+            throw .io(path: path, reason: error.description)
         }
     }
 
