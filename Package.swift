@@ -41,6 +41,10 @@ let package = Package(
             enabledTraits: ["AVX2"]
         ),
         .trait(
+            name: "Fuzzing",
+            description: "llama-swift-fuzz as libFuzzer targets; build with --sanitize=fuzzer (Scripts/fuzz.sh). Without it, the tool replays inputs."
+        ),
+        .trait(
             name: "Vulkan",
             description: "The Vulkan compute backend (LlamaVulkan). Building needs the Vulkan headers (apt: libvulkan-dev); the loader is opened at run time."
         ),
@@ -122,6 +126,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The fuzz targets: libFuzzer entry with the Fuzzing trait, a replayer of saved inputs without.
+        .executableTarget(
+            name: "llama-swift-fuzz",
+            dependencies: [
+                "GGUF", "Jinja", "LlamaGrammar", "LlamaServer", "LlamaSwift", "LlamaTokenizer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: [.define("LLAMA_FUZZ", .when(traits: ["Fuzzing"]))]
+        ),
         .executableTarget(
             name: "llama-swift-bench",
             dependencies: [
@@ -164,6 +177,8 @@ let package = Package(
             swiftSettings: [.define("LLAMA_VULKAN", .when(traits: ["Vulkan"]))]
         ),
         // Runs the built executables; depending on them makes `swift test` build them first.
-        .testTarget(name: "ToolTests", dependencies: ["FixtureSupport", "GGUF", "Jinja", "LlamaSwift", "gguf-inspect", "llama-swift"]),
+        .testTarget(
+            name: "ToolTests",
+            dependencies: ["FixtureSupport", "GGUF", "Jinja", "LlamaSwift", "gguf-inspect", "llama-swift", "llama-swift-fuzz"]),
     ]
 )

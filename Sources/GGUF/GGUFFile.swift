@@ -44,10 +44,21 @@ public final class GGUFFile: Sendable {
     private let tensorIndex: [String: Int]
 
     /// Opens and validates the file at `path`.
-    public init(path: String) throws(GGUFError) {
-        let mapping = try MappedFile(path: path)
+    public convenience init(path: String) throws(GGUFError) {
+        try self.init(mapping: try MappedFile(path: path))
+    }
+
+    /// Validates a GGUF file held in memory (downloaded, embedded, or passed in by a host) and
+    /// keeps a copy of it; `name` stands for the path in ``path`` and in errors.
+    public convenience init(bytes: some Collection<UInt8>, name: String = "(memory)") throws(GGUFError) {
+        let copy = Array(bytes)
+        let mapping = copy.withUnsafeBytes { MappedFile(copying: $0, name: name) }
+        try self.init(mapping: mapping)
+    }
+
+    private init(mapping: MappedFile) throws(GGUFError) {
         self.mapping = mapping
-        self.path = path
+        self.path = mapping.path
         var reader = ByteReader(mapping.bytes)
 
         let magic = try reader.read(UInt32.self, "magic")

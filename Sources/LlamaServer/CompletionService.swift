@@ -42,6 +42,22 @@ struct CompletionService: Sendable {
     /// `POST /v1/chat/completions`.
     func chatCompletions(_ request: Request) async throws -> Response {
         let body: ChatCompletionRequest = try await decode(request)
+        let chat = try Self.check(body, maxTokensLimit: maxTokensLimit, toolCallFormat: engine.toolCallFormat)
+        return try await serve(
+            .chat, prompt: .chat(chat.turns, tools: chat.tools), parameters: chat.parameters, sampling: body.sampling,
+            toolCalls: chat.tools.isEmpty ? nil : ToolCallParser(tools: chat.tools))
+    }
+
+    /// A chat request checked, before it needs the model: its turns, its parameters (with the
+    /// constraint a required or named `tool_choice` forces) and the tools the prompt shows.
+    struct CheckedChat {
+        var turns: [ChatTurn]
+        var parameters: CompletionParameters
+        var tools: [ToolDefinition]
+    }
+
+    /// Checks a chat request's fields, its tools and its `tool_choice` in `toolCallFormat`.
+    static func check(_ body: ChatCompletionRequest, maxTokensLimit: Int, toolCallFormat: ToolCallFormat) throws -> CheckedChat {
         guard !body.messages.isEmpty else { throw APIError.invalidRequest("messages must not be empty", param: "messages") }
         let turns = body.messages.map { message in
             ChatTurn(
@@ -53,7 +69,7 @@ struct CompletionService: Sendable {
         let tools = try Self.tools(body.tools ?? [])
         let choice = body.toolChoice?.choice ?? .auto
         do {
-            if let forced = try engine.toolCallFormat.constraint(tools: tools, choice: choice) {
+            if let forced = try toolCallFormat.constraint(tools: tools, choice: choice) {
                 guard parameters.constraint == nil else {
                     throw APIError.invalidRequest(
                         "A required or named tool_choice cannot be combined with response_format or grammar", param: "tool_choice")
@@ -64,10 +80,7 @@ struct CompletionService: Sendable {
             guard case .invalidParameter(let name, _, let reason) = error else { throw APIError.invalidRequest(error.description) }
             throw APIError.invalidRequest(reason, param: name)
         }
-        let shown = choice == .none ? [] : tools
-        return try await serve(
-            .chat, prompt: .chat(turns, tools: shown), parameters: parameters, sampling: body.sampling,
-            toolCalls: shown.isEmpty ? nil : ToolCallParser(tools: shown))
+        return CheckedChat(turns: turns, parameters: parameters, tools: choice == .none ? [] : tools)
     }
 
     /// The library's tools for a request's `tools`, checked: functions only, with names OpenAI
@@ -210,8 +223,13 @@ struct CompletionService: Sendable {
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw APIError.bodyTooLarge(limit: maxBodyBytes)
         }
+        return try Self.decode(Data(buffer: buffer))
+    }
+
+    /// Decodes a JSON body; bad JSON or a field of the wrong type is a 400 naming it.
+    static func decode<Body: Decodable>(_ data: Data) throws -> Body {
         do {
-            return try JSONDecoder().decode(Body.self, from: Data(buffer: buffer))
+            return try JSONDecoder().decode(Body.self, from: data)
         } catch let error as APIError {
             throw error
         } catch let error as DecodingError {

@@ -32,10 +32,30 @@ extension LlamaSession {
     /// - Throws: ``SessionStateError/io(path:reason:)`` when the file cannot be written or the
     ///   cache cannot be read back from its device.
     public func saveState(to path: String) throws(SessionStateError) {
+        let data: Data
+        do { data = try stateData() } catch {
+            guard case .io(_, let reason) = error else { throw error }
+            throw .io(path: path, reason: reason)
+        }
+        do {
+            let file = try AtomicFile(path: path)
+            try file.write([UInt8](data))
+            try file.commit()
+        } catch {
+            throw .io(path: path, reason: error.description)
+        }
+    }
+
+    /// The session's tokens and their keys and values in the state file's format, for a store
+    /// other than a file (a database, the network); ``restoreState(data:)`` takes them back.
+    ///
+    /// - Throws: ``SessionStateError/io(path:reason:)`` when the cache cannot be read back from
+    ///   its device.
+    public func stateData() throws(SessionStateError) -> Data {
         let layout = SessionStateLayout(model: model, cacheType: cacheType, tokenCount: history.count)
         let cacheBytes: [UInt8]
         do { cacheBytes = try cache.export(count: history.count) } catch {
-            throw .io(path: path, reason: "reading the cache: \(error)")
+            throw .io(path: SessionStateLayout.memoryName, reason: "reading the cache: \(error)")
         }
         var data = Data(capacity: layout.fileSize)
         data.append(contentsOf: SessionStateLayout.magic)
@@ -47,13 +67,7 @@ extension LlamaSession {
         for token in history { data.appendLittleEndian(UInt32(bitPattern: token)) }
         data.append(contentsOf: cacheBytes)
         data.appendLittleEndian(SessionStateLayout.checksum(data))
-        do {
-            let file = try AtomicFile(path: path)
-            try file.write([UInt8](data))
-            try file.commit()
-        } catch {
-            throw .io(path: path, reason: error.description)
-        }
+        return data
     }
 
     /// Replaces the session's cache with the state saved in `path` and returns its token count.
@@ -69,6 +83,21 @@ extension LlamaSession {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe) } catch {
             throw .io(path: path, reason: error.localizedDescription)
         }
+        return try restore(data, path: path)
+    }
+
+    /// Replaces the session's cache with a state from ``stateData()`` and returns its token count.
+    ///
+    /// - Throws: ``SessionStateError`` as ``restoreState(from:)`` does, naming the data
+    ///   `(memory)` where it would name the file.
+    @discardableResult
+    public func restoreState(data: Data) throws(SessionStateError) -> Int {
+        try restore(data, path: SessionStateLayout.memoryName)
+    }
+
+    private func restore(_ data: Data, path: String) throws(SessionStateError) -> Int {
+        // Indices below count from 0.
+        let data = data.startIndex == 0 ? data : Data(data)
         let headerSize = SessionStateLayout.headerSize
         guard data.count >= 8, data.prefix(8).elementsEqual(SessionStateLayout.magic) else { throw .notAStateFile(path: path) }
         guard data.count >= 12 else { throw .truncated(path: path) }
@@ -107,6 +136,8 @@ extension LlamaSession {
 /// Sizes and identity of a state file for one model and cache type.
 struct SessionStateLayout {
     static let magic = Array("LSWSTATE".utf8)
+    /// What errors name as the file of a state restored from memory.
+    static let memoryName = "(memory)"
     static let version: UInt32 = 2
     /// Magic, version, layers, heads, head width, cache type, token count, fingerprint.
     static let headerSize = 40
