@@ -3,14 +3,16 @@
 # seed corpus (Fuzzing/Corpus/TARGET), with its dictionary (Fuzzing/Dictionaries/TARGET.dict)
 # where there is one.
 #
-#   Scripts/fuzz.sh [TARGET...] [--runs N | --seconds S] [--jobs J]
+#   Scripts/fuzz.sh [TARGET...] [--runs N | --seconds S] [--jobs J] [--seed N]
 #
 # Targets: gguf tokenizer state request jinja grammar schema (default: all). Without a budget each
 # target runs 20000 inputs. New inputs collect in .build-fuzz/corpus/TARGET (the committed corpus
-# is not touched); a crash, a leak, a timeout (10 s) or a run past 2 GiB is saved as
-# .build-fuzz/crashes/TARGET/crash-* (or timeout-*, oom-*), the script goes on with the next target and exits 1 at the
-# end. Copy a crash that is fixed into Tests/FuzzRegressions/TARGET/: the test suite replays it.
+# is not touched); a crash, a timeout (10 s) or a run past 2 GiB is saved as
+# .build-fuzz/crashes/TARGET/crash-* (timeout-*, oom-*); the script goes on with the next
+# target and exits 1 at the end. Copy a crash that is fixed into Tests/FuzzRegressions/TARGET/:
+# the test suite replays it.
 # One summary line per target: executions, libFuzzer's cov: and ft:, corpus size, crashes.
+# --seed fixes libFuzzer's random seed, so a run from the committed corpus repeats (CI does this).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,12 +20,14 @@ all=(gguf tokenizer state request jinja grammar schema)
 targets=()
 budget=(-runs=20000)
 jobs=1
+seed=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) budget=(-runs="$2"); shift 2 ;;
     --seconds) budget=(-max_total_time="$2"); shift 2 ;;
     --jobs) jobs="$2"; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --seed) seed=(-seed="$2"); shift 2 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     *)
       if [[ " ${all[*]} " != *" $1 "* ]]; then echo "fuzz.sh: unknown target $1 (one of: ${all[*]})" >&2; exit 2; fi
@@ -60,7 +64,7 @@ for target in "${targets[@]}"; do
   if [ "$jobs" -gt 1 ]; then options+=(-fork="$jobs"); fi
   status=0
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} LLAMA_SWIFT_FUZZ_TARGET=$target LLAMA_SWIFT_FUZZ_MODEL=$model \
-    "$fuzzer" "${options[@]}" "${budget[@]}" "$corpus" "Fuzzing/Corpus/$target" >"$log" 2>&1 || status=$?
+    "$fuzzer" "${options[@]}" "${budget[@]}" ${seed[@]+"${seed[@]}"} "$corpus" "Fuzzing/Corpus/$target" >"$log" 2>&1 || status=$?
   runs=$(grep -o '^stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || true)
   [ -n "$runs" ] || runs=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#' || true)
   coverage=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -1 || true)

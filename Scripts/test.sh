@@ -12,7 +12,11 @@ swift build -c release --product LlamaSwiftC
 case "$(uname)" in Darwin) extension=dylib ;; *) extension=so ;; esac
 LLAMA_SWIFT_C_LIBRARY="$(swift build -c release --show-bin-path)/libLlamaSwiftC.$extension"
 export LLAMA_SWIFT_C_LIBRARY
-# Release builds: the model tests run real forward passes, far too slow unoptimised.
+# Release builds: the model tests run real forward passes, far too slow unoptimised. The suite
+# replays the fuzz corpus and saved crashes (FuzzReplayTests).
 swift test -c release
 # shellcheck disable=SC2046
 swift test -c release --scratch-path .build-native $(Scripts/native-flags.sh BLAS Vulkan)
+# Each fuzz target, under AddressSanitizer, for 20000 inputs from the committed corpus with a
+# fixed seed, so the run repeats.
+Scripts/fuzz.sh --runs 20000 --seed 1

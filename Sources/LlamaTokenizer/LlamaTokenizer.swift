@@ -66,6 +66,11 @@ public final class LlamaTokenizer: Sendable {
     let pieceBytes: [UInt8]
     let pieceStarts: [Int32]
 
+    /// The most tokens a vocabulary may have: 16 times the largest in use (262 144, Gemma 3).
+    public static let maximumVocabularySize = 1 << 22
+    /// The most BPE merge rules a vocabulary may have.
+    public static let maximumMergeCount = 1 << 23
+
     /// Builds the tokenizer from GGUF metadata.
     ///
     /// Reads `tokenizer.ggml.model`, `.tokens`, `.scores`, `.token_type`, `.merges`, `.pre`,
@@ -80,6 +85,9 @@ public final class LlamaTokenizer: Sendable {
         let model = try reader.string("tokenizer.ggml.model")
         var tokens = try reader.stringArray("tokenizer.ggml.tokens")
         guard !tokens.isEmpty else { throw .emptyVocabulary }
+        guard tokens.count <= Self.maximumVocabularySize else {
+            throw .tooLarge(key: "tokenizer.ggml.tokens", count: tokens.count, limit: Self.maximumVocabularySize)
+        }
         for i in tokens.indices where tokens[i].isEmpty { tokens[i] = "[EMPTY_\(i)]" }
         let count = tokens.count
 
@@ -140,7 +148,11 @@ public final class LlamaTokenizer: Sendable {
         let spacesEscaped: Bool
         if let pre {
             spacesEscaped = pre.spelling == .escapedSpaces
-            let bpe = try Self.bytePairEncoder(tokens: tokens, pre: pre, merges: reader.stringArray("tokenizer.ggml.merges"))
+            let merges = try reader.stringArray("tokenizer.ggml.merges")
+            guard merges.count <= Self.maximumMergeCount else {
+                throw .tooLarge(key: "tokenizer.ggml.merges", count: merges.count, limit: Self.maximumMergeCount)
+            }
+            let bpe = try Self.bytePairEncoder(tokens: tokens, pre: pre, merges: merges)
             encoder = .bytePair(bpe, pre)
         } else {
             spacesEscaped = true

@@ -21,6 +21,9 @@ public enum TokenizerError: Error, Sendable, Equatable, CustomStringConvertible 
     case invalidMerge(index: Int, rule: String, reason: String)
     /// The metadata asks for a special token (BOS or EOS) to be added but names no valid token for it.
     case missingSpecialToken(key: String)
+    /// An array (tokens, merges) has more entries than any real vocabulary, so building its
+    /// tables would take unbounded memory and time.
+    case tooLarge(key: String, count: Int, limit: Int)
 
     /// The tokenizer's view of an error from a metadata accessor, which only ever reports a
     /// missing key or a value of the wrong type.
@@ -53,6 +56,8 @@ public enum TokenizerError: Error, Sendable, Equatable, CustomStringConvertible 
             "tokenizer.ggml.merges[\(index)] '\(rule)': \(reason)"
         case .missingSpecialToken(let key):
             "the tokenizer must add a special token but '\(key)' names no token in the vocabulary"
+        case .tooLarge(let key, let count, let limit):
+            "tokenizer metadata key '\(key)' has \(count) entries, more than the \(limit) this library accepts"
         }
     }
 }
