@@ -27,7 +27,7 @@ while [ $# -gt 0 ]; do
     --seconds) budget=(-max_total_time="$2"); shift 2 ;;
     --jobs) jobs="$2"; shift 2 ;;
     --seed) seed=(-seed="$2"); shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     *)
       if [[ " ${all[*]} " != *" $1 "* ]]; then echo "fuzz.sh: unknown target $1 (one of: ${all[*]})" >&2; exit 2; fi
