@@ -17,6 +17,8 @@ export LLAMA_SWIFT_C_LIBRARY
 swift test -c release
 # shellcheck disable=SC2046
 swift test -c release --scratch-path .build-native $(Scripts/native-flags.sh BLAS Vulkan)
+# The kernel, model, session and server tests again under AddressSanitizer.
+Scripts/sanitize.sh address
 # Each fuzz target, under AddressSanitizer, for 20000 inputs from the committed corpus with a
 # fixed seed, so the run repeats.
 Scripts/fuzz.sh --runs 20000 --seed 1
