@@ -25,6 +25,8 @@ public final class AtomicFile {
     public let path: String
     /// The temporary file the bytes go to until ``commit()``.
     public let temporaryPath: String
+    /// The folder of both, which ``commit()`` flushes after the rename.
+    private let folder: String
     private var descriptor: Int32
 
     /// Creates the temporary file beside `path`.
@@ -32,10 +34,11 @@ public final class AtomicFile {
     public init(path: String) throws(GGUFError) {
         self.path = path
         let slash = path.lastIndex(of: "/")
-        let folder = slash.map { String(path[..<$0]) } ?? "."
+        let folder = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        self.folder = folder
         // mkstemp replaces the six X with a unique suffix and opens the file 0600, exclusively.
-        var template = Array("\(folder.isEmpty ? "/" : folder)/.\(name).tmp-XXXXXX".utf8CString)
+        var template = Array("\(folder == "/" ? "" : folder)/.\(name).tmp-XXXXXX".utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else {
             throw .writeFailed(path: path, reason: "cannot create a temporary file beside it: \(Self.errnoText())")
@@ -58,27 +61,28 @@ public final class AtomicFile {
     /// Appends `bytes` to the temporary file.
     public func write(_ bytes: UnsafeRawBufferPointer) throws(GGUFError) {
         guard descriptor >= 0 else { throw .writeFailed(path: path, reason: "the file was already committed") }
-        let code = writeAll(bytes)
-        guard code == 0 else { throw .writeFailed(path: temporaryPath, reason: String(cString: strerror(code))) }
-    }
-
-    /// Appends the first `count` of `bytes` (all of them by default) to the temporary file.
-    public func write(_ bytes: [UInt8], count: Int? = nil) throws(GGUFError) {
-        guard descriptor >= 0 else { throw .writeFailed(path: path, reason: "the file was already committed") }
-        let code = bytes.withUnsafeBytes { writeAll(UnsafeRawBufferPointer(rebasing: $0[0..<(count ?? bytes.count)])) }
-        guard code == 0 else { throw .writeFailed(path: temporaryPath, reason: String(cString: strerror(code))) }
-    }
-
-    /// Writes all of `bytes`; 0, or the `errno` of the failure.
-    private func writeAll(_ bytes: UnsafeRawBufferPointer) -> Int32 {
         var offset = 0
         while offset < bytes.count {
             let written = systemWrite(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
             if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { return written == 0 ? EIO : errno }
+            guard written > 0 else {
+                throw .writeFailed(path: temporaryPath, reason: written == 0 ? String(cString: strerror(EIO)) : Self.errnoText())
+            }
             offset += written
         }
-        return 0
+    }
+
+    /// Appends the first `count` of `bytes` (all of them by default) to the temporary file.
+    public func write(_ bytes: [UInt8], count: Int? = nil) throws(GGUFError) {
+        let failure = bytes.withUnsafeBytes { (buffer) -> GGUFError? in
+            do throws(GGUFError) {
+                try write(UnsafeRawBufferPointer(rebasing: buffer[0..<(count ?? bytes.count)]))
+            } catch {
+                return error
+            }
+            return nil
+        }
+        if let failure { throw failure }
     }
 
     /// Flushes the bytes to the disk and moves the file to its final name, replacing what was there.
@@ -98,8 +102,7 @@ public final class AtomicFile {
         }
         // The rename is an entry of the folder: flushing the folder makes it durable. Some file
         // systems refuse to fsync a folder; the file is in place either way.
-        let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
-        let folderDescriptor = open(folder.isEmpty ? "/" : folder, O_RDONLY)
+        let folderDescriptor = open(folder, O_RDONLY)
         if folderDescriptor >= 0 {
             _ = fsync(folderDescriptor)
             close(folderDescriptor)

@@ -51,8 +51,8 @@ public final class GGUFFile: Sendable {
     /// Validates a GGUF file held in memory (downloaded, embedded, or passed in by a host) and
     /// keeps a copy of it; `name` stands for the path in ``path`` and in errors.
     public convenience init(bytes: some Collection<UInt8>, name: String = "(memory)") throws(GGUFError) {
-        let copy = Array(bytes)
-        let mapping = copy.withUnsafeBytes { MappedFile(copying: $0, name: name) }
+        let mapping = bytes.withContiguousStorageIfAvailable { MappedFile(copying: UnsafeRawBufferPointer($0), name: name) }
+            ?? Array(bytes).withUnsafeBytes { MappedFile(copying: $0, name: name) }
         try self.init(mapping: mapping)
     }
 

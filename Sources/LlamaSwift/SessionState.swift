@@ -32,18 +32,18 @@ extension LlamaSession {
     /// - Throws: ``SessionStateError/io(path:reason:)`` when the file cannot be written or the
     ///   cache cannot be read back from its device.
     public func saveState(to path: String) throws(SessionStateError) {
-        let data: Data
-        do { data = try stateData() } catch {
-            guard case .io(_, let reason) = error else { throw error }
-            throw .io(path: path, reason: reason)
+        let data = try serializedState(path: path)
+        let failure = data.withUnsafeBytes { (bytes) -> GGUFError? in
+            do throws(GGUFError) {
+                let file = try AtomicFile(path: path)
+                try file.write(bytes)
+                try file.commit()
+            } catch {
+                return error
+            }
+            return nil
         }
-        do {
-            let file = try AtomicFile(path: path)
-            try file.write([UInt8](data))
-            try file.commit()
-        } catch {
-            throw .io(path: path, reason: error.description)
-        }
+        if let failure { throw .io(path: path, reason: failure.description) }
     }
 
     /// The session's tokens and their keys and values in the state file's format, for a store
@@ -52,10 +52,15 @@ extension LlamaSession {
     /// - Throws: ``SessionStateError/io(path:reason:)`` when the cache cannot be read back from
     ///   its device.
     public func stateData() throws(SessionStateError) -> Data {
+        try serializedState(path: SessionStateLayout.memoryName)
+    }
+
+    /// The state file's bytes; errors name `path`.
+    private func serializedState(path: String) throws(SessionStateError) -> Data {
         let layout = SessionStateLayout(model: model, cacheType: cacheType, tokenCount: history.count)
         let cacheBytes: [UInt8]
         do { cacheBytes = try cache.export(count: history.count) } catch {
-            throw .io(path: SessionStateLayout.memoryName, reason: "reading the cache: \(error)")
+            throw .io(path: path, reason: "reading the cache: \(error)")
         }
         var data = Data(capacity: layout.fileSize)
         data.append(contentsOf: SessionStateLayout.magic)

@@ -73,9 +73,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     private static func state(_ bytes: UnsafeRawBufferPointer) -> Bool {
         let session = StateSession.shared
         let data = Data(bytes)
-        let restored = Flag()
-        blocking { restored.value = (try? await session.restoreState(data: data)) != nil }
-        return restored.value
+        return (try? blocking { try await session.restoreState(data: data) }) != nil
     }
 
     private static func request(_ bytes: UnsafeRawBufferPointer) -> Bool {
@@ -139,17 +137,19 @@ enum StateSession {
     }()
 }
 
-/// A flag a task sets for the thread that waits for it.
-final class Flag: @unchecked Sendable {
-    var value = false
-}
-
-/// Runs `work` to its end from synchronous code.
-func blocking(_ work: @escaping @Sendable () async -> Void) {
+/// Runs `work` to its end from synchronous code and returns its result.
+func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+    let box = ResultBox<T>()
     let done = DispatchSemaphore(value: 0)
     Task {
-        await work()
+        do { box.result = .success(try await work()) } catch { box.result = .failure(error) }
         done.signal()
     }
     done.wait()
+    return try box.result!.get()
+}
+
+/// Carries a result out of a task into the thread that waits for it.
+private final class ResultBox<T: Sendable>: @unchecked Sendable {
+    var result: Result<T, any Error>?
 }

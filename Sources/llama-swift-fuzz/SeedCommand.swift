@@ -30,7 +30,7 @@ struct SeedCommand: ParsableCommand {
         }
         let llama = try LlamaModel(path: model)
         for (name, prompt) in [("empty", ""), ("story", "Once upon a time")] {
-            let data: Data = try blockingResult {
+            let data: Data = try blocking {
                 let session = try llama.makeSession(contextSize: 256)
                 if !prompt.isEmpty {
                     var parameters = GenerationParameters()
@@ -122,19 +122,5 @@ struct SeedCommand: ParsableCommand {
         try writer.write(to: path)
         return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
-}
-
-/// Runs `work` to its end from synchronous code and returns its result.
-func blockingResult<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
-    let box = ResultBox<T>()
-    blocking {
-        do { box.result = .success(try await work()) } catch { box.result = .failure(error) }
-    }
-    return try box.result!.get()
-}
-
-/// Carries a result out of a task into the thread that waits for it.
-private final class ResultBox<T: Sendable>: @unchecked Sendable {
-    var result: Result<T, any Error>?
 }
 #endif
